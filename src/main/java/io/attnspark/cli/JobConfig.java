@@ -1,0 +1,166 @@
+package io.attnspark.cli;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
+import java.io.File;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * A job's configuration: the job file (HOCON) and {@code key=value} overrides on top of the
+ * built-in defaults, with every key checked against the defaults so that a typo fails before any
+ * work starts instead of being silently ignored.
+ */
+public final class JobConfig {
+
+    private final Config config;
+
+    private JobConfig(Config config) {
+        this.config = config;
+    }
+
+    /**
+     * Loads a job's configuration.
+     *
+     * @param defaultsResource the classpath resource with every key and its default
+     * @param file the job file, or null for the defaults alone
+     * @param overrides {@code key=value} strings (HOCON values), applied last
+     * @return the resolved configuration
+     * @throws ConfigError naming a missing file, a syntax error or an unknown key
+     */
+    public static JobConfig load(String defaultsResource, File file, List<String> overrides) {
+        Config defaults = ConfigFactory.parseResources(defaultsResource, ConfigParseOptions.defaults().setAllowMissing(false));
+        Config merged = defaults;
+        try {
+            if (file != null) {
+                if (!file.isFile()) {
+                    throw new ConfigError("config file " + file + " does not exist");
+                }
+                Config fromFile = ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false));
+                checkKnown(fromFile, defaults, "in " + file);
+                merged = fromFile.withFallback(merged);
+            }
+            for (String override : overrides) {
+                int eq = override.indexOf('=');
+                if (eq <= 0) {
+                    throw new ConfigError("override '" + override + "' is not of the form key=value");
+                }
+                Config one = ConfigFactory.parseString(override);
+                checkKnown(one, defaults, "in the argument '" + override + "'");
+                merged = one.withFallback(merged);
+            }
+            return new JobConfig(merged.resolve());
+        } catch (ConfigException e) {
+            throw new ConfigError(e.getMessage());
+        }
+    }
+
+    private static void checkKnown(Config given, Config defaults, String where) {
+        for (Map.Entry<String, ConfigValue> entry : given.entrySet()) {
+            String key = entry.getKey();
+            if (!defaults.hasPath(key)) {
+                TreeSet<String> valid = new TreeSet<>();
+                String section = key.contains(".") ? key.substring(0, key.indexOf('.')) : "";
+                for (Map.Entry<String, ConfigValue> d : defaults.entrySet()) {
+                    if (section.isEmpty() || d.getKey().startsWith(section + ".")) {
+                        valid.add(d.getKey());
+                    }
+                }
+                if (valid.isEmpty()) {
+                    defaults.entrySet().forEach(d -> valid.add(d.getKey()));
+                }
+                throw new ConfigError("unknown key '" + key + "' " + where + "; valid keys: " + valid);
+            }
+        }
+    }
+
+    /**
+     * Reads an int.
+     *
+     * @param key the key
+     * @return the value
+     */
+    public int getInt(String key) {
+        return get(key, config::getInt);
+    }
+
+    /**
+     * Reads a long.
+     *
+     * @param key the key
+     * @return the value
+     */
+    public long getLong(String key) {
+        return get(key, config::getLong);
+    }
+
+    /**
+     * Reads a double.
+     *
+     * @param key the key
+     * @return the value
+     */
+    public double getDouble(String key) {
+        return get(key, config::getDouble);
+    }
+
+    /**
+     * Reads a boolean.
+     *
+     * @param key the key
+     * @return the value
+     */
+    public boolean getBoolean(String key) {
+        return get(key, config::getBoolean);
+    }
+
+    /**
+     * Reads a string.
+     *
+     * @param key the key
+     * @return the value
+     */
+    public String getString(String key) {
+        return get(key, config::getString);
+    }
+
+    private <T> T get(String key, Function<String, T> getter) {
+        try {
+            return getter.apply(key);
+        } catch (ConfigException.WrongType e) {
+            throw new ConfigError(key + " has the wrong type: " + e.getMessage());
+        } catch (ConfigException e) {
+            throw new ConfigError(key + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Renders the resolved configuration as JSON, for storing with results.
+     *
+     * @return JSON
+     */
+    public String toJson() {
+        return config.root().render(ConfigRenderOptions.concise());
+    }
+
+    /**
+     * Lists the resolved configuration as flat key/value pairs.
+     *
+     * @return sorted keys to rendered values
+     */
+    public Map<String, String> flatten() {
+        Map<String, String> flat = new TreeMap<>();
+        for (Map.Entry<String, ConfigValue> e : config.entrySet()) {
+            Object v = e.getValue().unwrapped();
+            flat.put(e.getKey(), String.valueOf(v));
+        }
+        return flat;
+    }
+}

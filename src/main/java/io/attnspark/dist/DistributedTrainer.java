@@ -1,0 +1,256 @@
+package io.attnspark.dist;
+
+import ai.djl.Device;
+import io.attnspark.data.Normalization;
+import io.attnspark.data.ShardData;
+import io.attnspark.model.ModelSpec;
+import io.attnspark.train.Replica;
+import io.attnspark.train.ShardTrainer;
+import io.attnspark.train.StepStats;
+import io.attnspark.train.TorchRuntime;
+import io.attnspark.train.TrainingPlan;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * Synchronous parameter averaging on Spark. Each round the driver broadcasts the averaged state;
+ * one task per shard loads it into a replica, trains {@code syncEvery} local steps on its shard,
+ * and returns its state; {@code treeAggregate} sums the states weighted by samples seen, and the
+ * driver divides. Momentum buffers are averaged like the parameters, so replicas are stateless
+ * between rounds: a retried or relocated task computes exactly what the first attempt would have.
+ */
+public final class DistributedTrainer {
+
+    /** Called after every round, on the driver. */
+    @FunctionalInterface
+    public interface RoundListener {
+        /**
+         * Reports a finished round.
+         *
+         * @param metrics the round
+         * @param totalRounds rounds in the run
+         * @param elapsedSeconds wall time since the loop started
+         */
+        void roundFinished(RoundMetrics metrics, int totalRounds, double elapsedSeconds);
+    }
+
+    private final JavaSparkContext jsc;
+    private final ModelSpec spec;
+    private final TrainingPlan plan;
+    private final Normalization normalization;
+    private final int syncEvery;
+    private final int treeDepth;
+    private final int evalBatchSize;
+
+    /**
+     * Creates a trainer.
+     *
+     * @param jsc the Spark context
+     * @param spec the model
+     * @param plan per-replica training settings
+     * @param syncEvery local steps between averages (K)
+     * @param treeDepth depth of {@code treeAggregate}
+     * @param evalBatchSize images per forward pass when evaluating
+     */
+    public DistributedTrainer(
+            JavaSparkContext jsc, ModelSpec spec, TrainingPlan plan, int syncEvery, int treeDepth, int evalBatchSize) {
+        if (syncEvery < 1) {
+            throw new IllegalArgumentException("sync.every must be >= 1, got " + syncEvery);
+        }
+        this.jsc = jsc;
+        this.spec = spec;
+        this.plan = plan;
+        this.normalization = new Normalization(spec.mean(), spec.std());
+        this.syncEvery = syncEvery;
+        this.treeDepth = Math.max(1, treeDepth);
+        this.evalBatchSize = evalBatchSize;
+    }
+
+    /**
+     * Trains from initial parameters for a number of steps.
+     *
+     * @param trainShards cached shards, partition i = shard i
+     * @param testShards cached evaluation shards, or null for no evaluation
+     * @param initialParameters flat parameters to start from
+     * @param totalSteps local steps per replica
+     * @param stepsPerEpoch local steps per replica and epoch (for evaluation and the epoch column)
+     * @param listener told about each round
+     * @return the final parameters and per-round metrics
+     */
+    public TrainingResult train(
+            JavaRDD<ShardData> trainShards,
+            JavaRDD<ShardData> testShards,
+            float[] initialParameters,
+            long totalSteps,
+            int stepsPerEpoch,
+            RoundListener listener) {
+        float[] parameters = initialParameters;
+        float[] momentum = new float[trainableSize()];
+        int totalRounds = Math.toIntExact((totalSteps + syncEvery - 1) / syncEvery);
+        List<RoundMetrics> rounds = new ArrayList<>();
+        long start = System.nanoTime();
+        long trained = 0;
+        for (int round = 0; round < totalRounds; round++) {
+            long from = (long) round * syncEvery;
+            long to = Math.min(totalSteps, from + syncEvery);
+            long roundStart = System.nanoTime();
+            Broadcast<ReplicaState> state = jsc.broadcast(new ReplicaState(parameters, momentum));
+            double broadcastSeconds = seconds(roundStart);
+            RoundAccumulator sum = trainRound(trainShards, state, from, to);
+            state.destroy(false);
+            parameters = sum.averageParameters();
+            momentum = sum.averageMomentum();
+            double roundSeconds = seconds(roundStart);
+            trained += sum.stats().samples();
+
+            boolean epochEnds = to / stepsPerEpoch > from / stepsPerEpoch || to == totalSteps;
+            StepStats test = null;
+            double evalSeconds = 0;
+            if (epochEnds && testShards != null) {
+                long evalStart = System.nanoTime();
+                test = evaluate(testShards, parameters);
+                evalSeconds = seconds(evalStart);
+            }
+            double[] tasks = sum.taskSeconds();
+            double slowestTask = tasks[tasks.length - 1];
+            double[] compute = sum.computeSeconds();
+            double[] load = sum.loadSeconds();
+            RoundMetrics metrics =
+                    new RoundMetrics(
+                            round,
+                            (double) to / stepsPerEpoch,
+                            from,
+                            (int) (to - from),
+                            plan.schedule().rate(to - 1),
+                            sum.stats().samples(),
+                            sum.stats().meanLoss(),
+                            sum.stats().accuracy(),
+                            test == null ? Double.NaN : test.meanLoss(),
+                            test == null ? Double.NaN : test.accuracy(),
+                            roundSeconds,
+                            compute[compute.length - 1],
+                            load[load.length - 1],
+                            Math.max(0, roundSeconds - broadcastSeconds - slowestTask),
+                            broadcastSeconds,
+                            evalSeconds,
+                            tasks[0],
+                            tasks[tasks.length / 2],
+                            slowestTask);
+            rounds.add(metrics);
+            if (listener != null) {
+                listener.roundFinished(metrics, totalRounds, seconds(start));
+            }
+        }
+        return new TrainingResult(parameters, rounds, seconds(start), trained);
+    }
+
+    private RoundAccumulator trainRound(
+            JavaRDD<ShardData> trainShards, Broadcast<ReplicaState> state, long from, long to) {
+        ModelSpec model = spec;
+        TrainingPlan trainingPlan = plan;
+        Normalization norm = normalization;
+        return trainShards
+                .mapPartitionsWithIndex(
+                        (shard, it) -> trainShard(shard, it, state, model, trainingPlan, norm, from, to), true)
+                .treeAggregate(new RoundAccumulator(), RoundAccumulator::merge, RoundAccumulator::merge, treeDepth);
+    }
+
+    private static Iterator<RoundAccumulator> trainShard(
+            int shard,
+            Iterator<ShardData> shardData,
+            Broadcast<ReplicaState> state,
+            ModelSpec spec,
+            TrainingPlan plan,
+            Normalization normalization,
+            long from,
+            long to) {
+        long start = System.nanoTime();
+        ShardData data = shardData.next();
+        TaskContext task = TaskContext.get();
+        TorchRuntime.useIntraOpThreads(DeviceAssignment.threadsForTask(task));
+        Device device = DeviceAssignment.forTask(task);
+        Replica replica = ReplicaPool.borrow(spec, device);
+        boolean healthy = false;
+        try {
+            ReplicaState s = state.value();
+            replica.setState(s.parameters(), s.momentum());
+            long loaded = System.nanoTime();
+            StepStats stats = new ShardTrainer(data, shard, plan, normalization).train(replica, from, to);
+            long computed = System.nanoTime();
+            float[] parameters = new float[replica.layout().size()];
+            float[] momentum = new float[replica.layout().trainableSize()];
+            replica.getState(parameters, momentum);
+            RoundAccumulator result =
+                    new RoundAccumulator()
+                            .add(parameters, momentum, stats, seconds(start), (loaded - start) / 1e9, (computed - loaded) / 1e9);
+            healthy = true;
+            return List.of(result).iterator();
+        } finally {
+            if (healthy) {
+                ReplicaPool.release(replica, device);
+            } else {
+                replica.close();
+            }
+        }
+    }
+
+    /**
+     * Evaluates parameters on the evaluation shards, as a distributed pass.
+     *
+     * @param testShards the cached shards
+     * @param parameters flat parameters
+     * @return the sums over all images
+     */
+    public StepStats evaluate(JavaRDD<ShardData> testShards, float[] parameters) {
+        Broadcast<float[]> state = jsc.broadcast(parameters);
+        ModelSpec model = spec;
+        Normalization norm = normalization;
+        int batch = evalBatchSize;
+        try {
+            return testShards
+                    .map(data -> evaluateShard(data, state, model, norm, batch))
+                    .treeReduce(StepStats::plus, treeDepth);
+        } finally {
+            state.destroy(false);
+        }
+    }
+
+    private static StepStats evaluateShard(
+            ShardData data, Broadcast<float[]> state, ModelSpec spec, Normalization normalization, int batch) {
+        if (data.size() == 0) {
+            return StepStats.EMPTY;
+        }
+        TaskContext task = TaskContext.get();
+        TorchRuntime.useIntraOpThreads(DeviceAssignment.threadsForTask(task));
+        Device device = DeviceAssignment.forTask(task);
+        Replica replica = ReplicaPool.borrow(spec, device);
+        boolean healthy = false;
+        try {
+            replica.setState(state.value(), null);
+            StepStats stats = ShardTrainer.evaluate(replica, data, normalization, batch);
+            healthy = true;
+            return stats;
+        } finally {
+            if (healthy) {
+                ReplicaPool.release(replica, device);
+            } else {
+                replica.close();
+            }
+        }
+    }
+
+    private int trainableSize() {
+        try (Replica probe = Replica.create(spec, Device.cpu())) {
+            return probe.layout().trainableSize();
+        }
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+}

@@ -1,0 +1,216 @@
+package io.attnspark.dist;
+
+import io.attnspark.data.BadInputException;
+import io.attnspark.data.ImageTable;
+import io.attnspark.data.Normalization;
+import io.attnspark.data.ShardData;
+import io.attnspark.model.ModelArtifact;
+import io.attnspark.model.ModelSpec;
+import io.attnspark.train.LearningRateSchedule;
+import io.attnspark.train.Replica;
+import io.attnspark.train.SgdSettings;
+import io.attnspark.train.TrainingPlan;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A training job from table to artifacts: shard and decode the table once, derive the model's
+ * input size, classes and normalisation from the data, train with {@link DistributedTrainer}, and
+ * write the model and the {@code runs} and {@code rounds} tables under the output path.
+ */
+public final class TrainJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
+
+    /**
+     * The job's typed settings (built from the HOCON config by the CLI).
+     *
+     * @param table the image table (Parquet, from {@code attnspark ingest})
+     * @param output the run's output folder
+     * @param trainLimit use only this many training images (0: all)
+     * @param testLimit use only this many test images (0: all)
+     * @param backbone the backbone
+     * @param depth the backbone depth
+     * @param attention the attention module, {@code none} for the plain backbone
+     * @param epochs epochs (passes over each shard)
+     * @param batchSize images per step and replica
+     * @param learningRate peak learning rate
+     * @param finalLearningRate learning rate at the end of the cosine
+     * @param warmupEpochs linear warm-up length in epochs
+     * @param momentum SGD momentum
+     * @param weightDecay L2 weight decay
+     * @param cropPadding random-crop padding, 0 for none
+     * @param flip random horizontal flips
+     * @param seed the run seed
+     * @param shards replicas (0: the master's default parallelism)
+     * @param syncEvery local steps between averages (K)
+     * @param treeDepth depth of the tree aggregation
+     * @param evalBatchSize images per forward pass when evaluating
+     * @param configJson the resolved configuration, stored with the run
+     * @param configFlat the resolved configuration as key/value pairs
+     */
+    public record Settings(
+            String table,
+            String output,
+            long trainLimit,
+            long testLimit,
+            String backbone,
+            int depth,
+            String attention,
+            double epochs,
+            int batchSize,
+            double learningRate,
+            double finalLearningRate,
+            double warmupEpochs,
+            double momentum,
+            double weightDecay,
+            int cropPadding,
+            boolean flip,
+            long seed,
+            int shards,
+            int syncEvery,
+            int treeDepth,
+            int evalBatchSize,
+            String configJson,
+            Map<String, String> configFlat) {}
+
+    /** What a finished job reports. */
+    public record Outcome(String runId, TrainingResult result, String modelPath, int shards, long trainImages, long testImages) {}
+
+    private final SparkSession spark;
+    private final Settings settings;
+
+    /**
+     * Creates the job.
+     *
+     * @param spark the session
+     * @param settings the settings
+     */
+    public TrainJob(SparkSession spark, Settings settings) {
+        this.spark = spark;
+        this.settings = settings;
+    }
+
+    /**
+     * Runs the job.
+     *
+     * @param listener told about every round (progress), may be null
+     * @return the outcome
+     */
+    public Outcome run(DistributedTrainer.RoundListener listener) {
+        Settings s = settings;
+        String runId = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC).format(Instant.now())
+                + "-" + UUID.randomUUID().toString().substring(0, 8);
+        Instant started = Instant.now();
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        int shards = s.shards() > 0 ? s.shards() : jsc.defaultParallelism();
+
+        Dataset<Row> table = ImageTable.read(spark, s.table());
+        List<String> classNames = ImageTable.classNames(table);
+        Dataset<Row> train = table.filter(functions.col(ImageTable.SPLIT).equalTo("train"));
+        Dataset<Row> test = table.filter(functions.col(ImageTable.SPLIT).equalTo("test"));
+
+        long available = train.count();
+        long usable = s.trainLimit() > 0 ? Math.min(s.trainLimit(), available) : available;
+        if (usable < shards) {
+            throw new BadInputException(String.format(Locale.ROOT,
+                    "table %s has %d training images, fewer than the %d shards (sync.shards)", s.table(), usable, shards));
+        }
+        if (usable / shards < s.batchSize()) {
+            throw new BadInputException(String.format(Locale.ROOT,
+                    "%d training images over %d shards leave %d per shard, fewer than train.batch-size = %d:"
+                            + " use fewer shards or a smaller batch", usable, shards, usable / shards, s.batchSize()));
+        }
+        long started0 = System.nanoTime();
+        JavaRDD<ShardData> trainShards = ShardedTable.shuffled(train, shards, s.seed(), s.trainLimit());
+        List<ShardSummary> summaries = trainShards.map(ShardSummary::of).collect();
+        long trainImages = summaries.stream().mapToLong(ShardSummary::images).sum();
+        int smallest = summaries.stream().mapToInt(ShardSummary::images).min().orElse(0);
+        if (trainImages == 0) {
+            throw new BadInputException("table " + s.table() + " has no rows with split = 'train'");
+        }
+        if (smallest < s.batchSize()) {
+            throw new BadInputException(String.format(Locale.ROOT,
+                    "%d training images over %d shards leave %d per shard, fewer than train.batch-size = %d:"
+                            + " use fewer shards or a smaller batch", trainImages, shards, smallest, s.batchSize()));
+        }
+        ShardSummary first = summaries.stream().filter(x -> x.images() > 0).findFirst().orElseThrow();
+        for (ShardSummary x : summaries) {
+            if (x.images() > 0 && !x.sameSize(first)) {
+                throw new BadInputException("table " + s.table() + " mixes image sizes " + first.sizeText() + " and "
+                        + x.sizeText() + ": re-ingest with one size");
+            }
+        }
+        double[] moments = new double[2 * first.channels()];
+        for (ShardSummary x : summaries) {
+            for (int i = 0; i < moments.length && x.images() > 0; i++) {
+                moments[i] += x.moments()[i];
+            }
+        }
+        Normalization normalization =
+                Normalization.fromMoments(moments, trainImages * first.height() * first.width());
+        for (int label : summaries.stream().mapToInt(ShardSummary::maxLabel).toArray()) {
+            if (label >= classNames.size()) {
+                throw new BadInputException("table " + s.table() + " has label " + label + " but only "
+                        + classNames.size() + " class names");
+            }
+        }
+        JavaRDD<ShardData> testShards = ShardedTable.plain(test, shards, s.testLimit());
+        long testImages = testShards.map(ShardData::size).reduce(Integer::sum);
+        LOG.info("Decoded {} training images into {} shards and {} test images in {} s", trainImages, shards,
+                testImages, String.format(Locale.ROOT, "%.1f", (System.nanoTime() - started0) / 1e9));
+
+        ModelSpec spec = new ModelSpec(s.backbone(), s.depth(), s.attention(), first.channels(), first.height(),
+                first.width(), classNames, normalization.mean(), normalization.std());
+        int stepsPerEpoch = smallest / s.batchSize();
+        long totalSteps = Math.max(1, Math.round(s.epochs() * stepsPerEpoch));
+        long warmup = Math.min(totalSteps - 1, Math.round(s.warmupEpochs() * stepsPerEpoch));
+        TrainingPlan plan = new TrainingPlan(s.batchSize(), s.seed(),
+                new LearningRateSchedule(s.learningRate(), warmup, totalSteps, s.finalLearningRate()),
+                new SgdSettings(s.momentum(), s.weightDecay()), s.cropPadding(), s.flip());
+        float[] initial = Replica.initialParameters(spec, s.seed());
+        DistributedTrainer trainer = new DistributedTrainer(jsc, spec, plan, s.syncEvery(), s.treeDepth(), s.evalBatchSize());
+        TrainingResult result = trainer.train(trainShards, testImages > 0 ? testShards : null, initial, totalSteps,
+                stepsPerEpoch, listener);
+
+        String modelPath = s.output() + "/model";
+        try (Replica probe = Replica.create(spec, ai.djl.Device.cpu())) {
+            new ModelArtifact(spec, result.parameters()).save(probe.layout(), modelPath, jsc.hadoopConfiguration());
+        }
+        RunTables.appendRounds(spark, s.output() + "/tables/rounds", runId, result.rounds());
+        RoundMetrics last = result.rounds().get(result.rounds().size() - 1);
+        RoundMetrics lastEval = testImages > 0 ? result.lastEvaluated() : last;
+        RunTables.appendRun(spark, s.output() + "/tables/runs",
+                runId, Timestamp.from(started), spec.attention().equals("none") ? "baseline" : spec.attention(),
+                spec.displayName(), s.seed(), (long) initial.length, shards, s.syncEvery(), s.epochs(),
+                result.rounds().size(), trainImages, testImages, last.loss(),
+                lastEval.testAccuracy(), result.bestTestAccuracy(), lastEval.testLoss(), result.wallSeconds(),
+                result.imagesPerSecond(), executors(jsc), "cpu", modelPath,
+                spark.version(), ai.djl.engine.Engine.class.getPackage().getImplementationVersion() == null
+                        ? "unknown" : ai.djl.engine.Engine.class.getPackage().getImplementationVersion(),
+                s.configFlat(), s.configJson());
+        trainShards.unpersist(false);
+        testShards.unpersist(false);
+        return new Outcome(runId, result, modelPath, shards, trainImages, testImages);
+    }
+
+    private static int executors(JavaSparkContext jsc) {
+        // The driver is listed too, except in local mode where it is the only "executor".
+        int listed = jsc.sc().getExecutorMemoryStatus().size();
+        return jsc.isLocal() ? 1 : Math.max(1, listed - 1);
+    }
+}

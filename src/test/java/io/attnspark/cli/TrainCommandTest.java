@@ -1,0 +1,85 @@
+package io.attnspark.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.attnspark.TestImages;
+import io.attnspark.TestSpark;
+import io.attnspark.data.BadInputException;
+import io.attnspark.dist.TrainJob;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainCommandTest {
+
+    private static TrainJob.Settings settings(String... overrides) {
+        return TrainCommand.settings(JobConfig.load(TrainCommand.DEFAULTS, null, List.of(overrides)));
+    }
+
+    @Test
+    void jobFileGivesTheRunsSettings() {
+        TrainJob.Settings s = TrainCommand.settings(JobConfig.load(TrainCommand.DEFAULTS,
+                Path.of("conf/train-fmnist.conf").toFile(), List.of("sync.every=50")));
+        assertEquals(20, s.depth());
+        assertEquals(2, s.shards());
+        assertEquals(50, s.syncEvery());
+        assertTrue(s.configJson().contains("\"every\":50"), s.configJson());
+        assertEquals("50", s.configFlat().get("sync.every"));
+    }
+
+    @Test
+    void unknownKeyIsNamedWithTheValidOnes() {
+        ConfigError e = assertThrows(ConfigError.class, () -> settings("sync.evry=5"));
+        assertTrue(e.getMessage().contains("sync.evry") && e.getMessage().contains("sync.every"), e.getMessage());
+    }
+
+    @Test
+    void unknownKeyInAFileNamesTheFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("bad.conf");
+        Files.writeString(file, "train { epoch = 3 }\n");
+        ConfigError e = assertThrows(ConfigError.class,
+                () -> JobConfig.load(TrainCommand.DEFAULTS, file.toFile(), List.of()));
+        assertTrue(e.getMessage().contains("train.epoch") && e.getMessage().contains("bad.conf"), e.getMessage());
+    }
+
+    @Test
+    void wrongTypeIsNamed() {
+        ConfigError e = assertThrows(ConfigError.class, () -> settings("train.batch-size=big"));
+        assertTrue(e.getMessage().contains("train.batch-size"), e.getMessage());
+    }
+
+    @Test
+    void syncEveryBelowOneIsRejected() {
+        ConfigError e = assertThrows(ConfigError.class, () -> settings("sync.every=0"));
+        assertTrue(e.getMessage().contains("sync.every = 0"), e.getMessage());
+    }
+
+    @Test
+    void badDepthAndMissingFileAreRejected() {
+        assertTrue(assertThrows(ConfigError.class, () -> settings("model.depth=18")).getMessage().contains("model.depth"));
+        ConfigError e = assertThrows(ConfigError.class,
+                () -> JobConfig.load(TrainCommand.DEFAULTS, Path.of("no/such.conf").toFile(), List.of()));
+        assertTrue(e.getMessage().contains("no/such.conf"), e.getMessage());
+    }
+
+    @Test
+    void badConfigExitsWithCodeTwoBeforeAnyWork() {
+        assertEquals(2, Main.run("train", "sync.every=0"));
+        assertEquals(2, Main.run("train", "no-equals-sign"));
+    }
+
+    @Test
+    void moreShardsThanTrainingImagesIsRejectedBeforeTraining(@TempDir Path dir) {
+        String table = dir.resolve("tiny").toString();
+        TestImages.writeTable(TestSpark.session(), table, 3, 2, 8, 1);
+        TrainJob.Settings s = settings("data.table=\"" + table + "\"", "output.path=\"" + dir.resolve("out") + "\"",
+                "sync.shards=4", "train.batch-size=1");
+        BadInputException e = assertThrows(BadInputException.class, () -> new TrainJob(TestSpark.session(), s).run(null));
+        assertTrue(e.getMessage().contains("3 training images") && e.getMessage().contains("4 shards"), e.getMessage());
+        assertTrue(Files.notExists(dir.resolve("out")), "nothing written");
+    }
+}
