@@ -1,5 +1,6 @@
 package io.attnspark.train;
 
+import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
@@ -33,6 +34,8 @@ public final class TorchRuntime {
         }
         forbidDownloads();
         if (!Integer.valueOf(threads).equals(THREADS.get())) {
+            Engine.getEngine("PyTorch"); // loads libtorch: a fresh executor JVM may not have it yet
+
             JniUtils.setNumThreads(threads);
             THREADS.set(threads);
         }
