@@ -51,7 +51,7 @@ public final class BlockBenchmark {
      *
      * @param block the registry name, or {@link #BASELINE}
      * @param shape the input shape
-     * @param millisPerStep mean forward+backward time of one step
+     * @param millisPerStep median forward+backward time of one step
      * @param peakBytes peak resident growth during the steps, or -1 if unknown
      */
     public record Result(String block, Shape shape, double millisPerStep, long peakBytes) {}
@@ -104,11 +104,14 @@ public final class BlockBenchmark {
                 step(manager, block, in);
             }
             long rssBefore = resetPeak();
-            long start = System.nanoTime();
+            double[] times = new double[steps];
             for (int i = 0; i < steps; i++) {
+                long start = System.nanoTime();
                 step(manager, block, in);
+                times[i] = (System.nanoTime() - start) / 1e6;
             }
-            double millis = (System.nanoTime() - start) / 1e6 / steps;
+            java.util.Arrays.sort(times); // the median resists the stalls of a noisy machine
+            double millis = steps % 2 == 1 ? times[steps / 2] : (times[steps / 2 - 1] + times[steps / 2]) / 2;
             long peak = rssBefore < 0 ? -1 : Math.max(0, readKb("VmHWM:") * 1024 - rssBefore);
             return new Result(name, shape, millis, peak);
         }

@@ -1,0 +1,167 @@
+package io.attnspark.cli;
+
+import ai.djl.Device;
+import io.attnspark.data.ImageTable;
+import io.attnspark.data.Normalization;
+import io.attnspark.data.ShardData;
+import io.attnspark.dist.DistributedTrainer;
+import io.attnspark.dist.RoundMetrics;
+import io.attnspark.dist.ShardSummary;
+import io.attnspark.dist.ShardedTable;
+import io.attnspark.dist.TrainingResult;
+import io.attnspark.model.ModelSpec;
+import io.attnspark.train.LearningRateSchedule;
+import io.attnspark.train.Replica;
+import io.attnspark.train.SgdSettings;
+import io.attnspark.train.ShardTrainer;
+import io.attnspark.train.StepStats;
+import io.attnspark.train.TorchRuntime;
+import io.attnspark.train.TrainingPlan;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code attnspark bench train}: training throughput of the plain single-process loop against the
+ * Spark trainer (1 replica x 2 threads, 2 replicas x 1 thread) at several K, on the same data and
+ * model in one run, with the share of each round spent outside local compute. Numbers go to
+ * BENCHMARKS.md; nothing here is a pass/fail test.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Measure training throughput: plain DJL loop vs the Spark trainer (prints a Markdown table).")
+public final class BenchTrainCommand implements Callable<Integer> {
+
+    @Option(names = "--table", description = "Image table (default: ${DEFAULT-VALUE}).")
+    String table = "runs/data/fashion-mnist";
+
+    @Option(names = "--images", description = "Training images used (default: ${DEFAULT-VALUE}).")
+    int images = 12_800;
+
+    @Option(names = "--steps", description = "Local steps per replica and configuration (default: ${DEFAULT-VALUE}).")
+    int steps = 150;
+
+    @Option(names = "--warmup-steps", description = "Steps excluded from throughput (oneDNN warm-up; default: ${DEFAULT-VALUE}).")
+    int warmupSteps = 20;
+
+    @Option(names = "--sync-every", split = ",", description = "K values (default: ${DEFAULT-VALUE}).")
+    int[] syncEvery = {10, 50};
+
+    @Option(names = "--batch-size", description = "Images per step and replica (default: ${DEFAULT-VALUE}).")
+    int batchSize = 128;
+
+    @Option(names = "--depth", description = "ResNet depth (default: ${DEFAULT-VALUE}).")
+    int depth = 20;
+
+    private record Row2(String setup, double imagesPerSecond, double overheadShare) {}
+
+    @Override
+    public Integer call() {
+        List<Row2> rows = new ArrayList<>();
+        ModelSpec spec;
+        ShardData all;
+        // The data and the spec, once; the plain loop runs on the driver's thread.
+        SparkSession spark = session(1);
+        Dataset<Row> train = ImageTable.read(spark, table).filter(functions.col(ImageTable.SPLIT).equalTo("train"));
+        List<String> classes = ImageTable.classNames(ImageTable.read(spark, table));
+        JavaRDD<ShardData> one = ShardedTable.shuffled(train, 1, 1, images);
+        all = one.first();
+        one.unpersist(false);
+        ShardSummary summary = ShardSummary.of(all);
+        Normalization norm = Normalization.fromMoments(summary.moments(), (long) all.size() * all.height() * all.width());
+        spec = new ModelSpec(ModelSpec.RESNET_CIFAR, depth, "none", all.channels(), all.height(), all.width(), classes,
+                norm.mean(), norm.std());
+        TrainingPlan plan = new TrainingPlan(batchSize, 1, new LearningRateSchedule(0.05, 0, 1_000_000, 0.05),
+                new SgdSettings(0.9, 5e-4), 0, false);
+        float[] initial = Replica.initialParameters(spec, 1);
+        rows.add(new Row2("(a) plain DJL loop, 1 process x 2 threads", plainLoop(spec, plan, all, initial, norm), 0));
+        spark.stop();
+
+        for (int replicas : new int[] {1, 2}) {
+            int threads = 2 / replicas;
+            SparkSession s = session(threads);
+            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(s.sparkContext());
+            Dataset<Row> t = ImageTable.read(s, table).filter(functions.col(ImageTable.SPLIT).equalTo("train"));
+            JavaRDD<ShardData> shards = ShardedTable.shuffled(t, replicas, 1, images);
+            int stepsPerEpoch = shards.map(ShardData::size).collect().stream().mapToInt(n -> n / batchSize).min().orElseThrow();
+            for (int k : syncEvery) {
+                TrainingResult r = new DistributedTrainer(jsc, spec, plan, k, 2, 500)
+                        .train(shards, null, initial, steps, stepsPerEpoch, null);
+                List<Double> rates = new ArrayList<>();
+                List<Double> overhead = new ArrayList<>();
+                for (RoundMetrics m : r.rounds()) {
+                    if (m.firstStep() >= warmupSteps) {
+                        rates.add(m.samples() / m.roundSeconds());
+                        overhead.add(m.overheadShare());
+                    }
+                }
+                String setup = String.format(Locale.ROOT, "(%s) Spark, %d replica%s x %d thread%s, K = %d",
+                        replicas == 1 ? "b" : "c", replicas, replicas == 1 ? "" : "s", threads, threads == 1 ? "" : "s", k);
+                rows.add(new Row2(setup, median(rates), median(overhead)));
+            }
+            shards.unpersist(false);
+            s.stop();
+        }
+
+        double base = rows.get(0).imagesPerSecond();
+        System.out.println(String.format(Locale.ROOT,
+                "%nResNet-%d, %s, batch %d per replica, %d images, %d steps per replica (first %d excluded), medians per round:%n",
+                depth, spec.inputChannels() + "x" + spec.imageHeight() + "x" + spec.imageWidth(), batchSize, all.size(),
+                steps, warmupSteps));
+        System.out.println("| setup | images/s | vs (a) | time outside local compute |");
+        System.out.println("|---|---:|---:|---:|");
+        for (Row2 row : rows) {
+            System.out.println(String.format(Locale.ROOT, "| %s | %.0f | %.2fx | %s |", row.setup(), row.imagesPerSecond(),
+                    row.imagesPerSecond() / base, row.setup().startsWith("(a)") ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * row.overheadShare())));
+        }
+        return 0;
+    }
+
+    private double plainLoop(ModelSpec spec, TrainingPlan plan, ShardData data, float[] initial, Normalization norm) {
+        TorchRuntime.useIntraOpThreads(2);
+        List<Double> rates = new ArrayList<>();
+        try (Replica replica = Replica.create(spec, Device.cpu())) {
+            replica.setState(initial, null);
+            ShardTrainer trainer = new ShardTrainer(data, 0, plan, norm);
+            int chunk = 10;
+            for (long from = 0; from < steps; from += chunk) {
+                long start = System.nanoTime();
+                StepStats stats = trainer.train(replica, from, Math.min(steps, from + chunk));
+                double secs = (System.nanoTime() - start) / 1e9;
+                if (from >= warmupSteps) {
+                    rates.add(stats.samples() / secs);
+                }
+            }
+        }
+        return median(rates);
+    }
+
+    private static double median(List<Double> values) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static SparkSession session(int taskCpus) {
+        return SparkSession.builder()
+                .master("local[2]")
+                .appName("attnspark-bench")
+                .config("spark.ui.enabled", "false")
+                .config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.task.cpus", String.valueOf(taskCpus))
+                .getOrCreate();
+    }
+}
