@@ -31,8 +31,8 @@ class TrainFashionMnistTest {
         assertEquals(0, Main.run("ingest", "fashion-mnist", "--out", table));
         assertEquals(0, Main.run("train", "--conf", "conf/train-fmnist.conf",
                 "data.table=\"" + table + "\"", "output.path=\"" + out + "\"",
-                "data.train-limit=2000", "train.epochs=2", "train.batch-size=32",
-                "sync.shards=2", "sync.every=5"));
+                "data.train-limit=2000", "train.epochs=2", "train.batch-size=8", "train.lr=0.03",
+                "train.warmup-epochs=0.1", "sync.shards=2", "sync.every=2"));
 
         Dataset<Row> runs = spark.read().parquet(out + "/tables/runs");
         assertEquals(1, runs.count());
@@ -45,10 +45,10 @@ class TrainFashionMnistTest {
         assertTrue(run.getString(run.fieldIndex("config_json")).contains("\"train-limit\":2000"));
 
         Dataset<Row> rounds = spark.read().parquet(out + "/tables/rounds");
-        // 1,000 images per shard / 32 = 31 steps per epoch, 62 steps, K = 5: 13 rounds.
-        assertEquals(13, rounds.count());
+        // 1,000 images per shard / 8 = 125 steps per epoch, 250 steps, K = 2: 125 rounds.
+        assertEquals(125, rounds.count());
         assertEquals(2, rounds.filter("test_top1 IS NOT NULL").count(), "one evaluation per epoch");
-        assertEquals(2L * 32 * 62, rounds.agg(org.apache.spark.sql.functions.sum("samples")).first().getLong(0));
+        assertEquals(2L * 8 * 250, rounds.agg(org.apache.spark.sql.functions.sum("samples")).first().getLong(0));
 
         ModelArtifact model = ModelArtifact.load(out + "/model", spec -> {
             try (Replica r = Replica.create(spec, Device.cpu())) {
