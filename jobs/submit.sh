@@ -18,5 +18,7 @@ export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 if [[ -n "${SPARK_HOME:-}" && -x "$SPARK_HOME/bin/spark-submit" ]]; then
   exec "$SPARK_HOME/bin/spark-submit" "${args[@]}" "${extra[@]}" "$app" "$@"
 fi
-exec java -Xmx2g @"$root/conf/jvm-spark.options" -cp "$root/target/lib/*" \
+# Client mode through the SparkSubmit class: the driver is this JVM, so its options go here.
+exec java -Xmx2g @"$root/conf/jvm-spark.options" -Dlog4j.configurationFile="$root/conf/log4j2.properties" \
+  -cp "$root/target/lib/*" \
   org.apache.spark.deploy.SparkSubmit "${args[@]}" "${extra[@]}" "$app" "$@"
