@@ -27,13 +27,16 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--master", description = "Spark master when not run by spark-submit (default local[*]).")
     String master;
 
+    @Option(names = "--resume", description = "Continue the run from its newest checkpoint under output.path.")
+    boolean resume;
+
     @Parameters(paramLabel = "key=value", description = "Config overrides, e.g. sync.every=50.")
     List<String> overrides = new ArrayList<>();
 
     @Override
     public Integer call() {
         JobConfig config = JobConfig.load(DEFAULTS, conf, overrides);
-        TrainJob.Settings settings = settings(config);
+        TrainJob.Settings settings = settings(config, resume);
         SparkSession spark = SparkSessions.getOrCreate("attnspark-train", master);
         TrainJob.Outcome outcome = new TrainJob(spark, settings).run(new ProgressPrinter(System.out, 10));
         TrainingResult r = outcome.result();
@@ -61,6 +64,18 @@ public final class TrainCommand implements Callable<Integer> {
      * @throws ConfigError naming the first invalid key
      */
     static TrainJob.Settings settings(JobConfig c) {
+        return settings(c, false);
+    }
+
+    /**
+     * Turns a resolved train config into typed settings, validating every value.
+     *
+     * @param c the config
+     * @param resume whether to continue from the newest checkpoint
+     * @return the settings
+     * @throws ConfigError naming the first invalid key
+     */
+    static TrainJob.Settings settings(JobConfig c, boolean resume) {
         TrainJob.Settings s = new TrainJob.Settings(
                 c.getString("data.table"),
                 c.getString("output.path"),
@@ -83,6 +98,9 @@ public final class TrainCommand implements Callable<Integer> {
                 c.getInt("sync.every"),
                 c.getInt("sync.tree-depth"),
                 c.getInt("train.eval-batch-size"),
+                c.getInt("checkpoint.every"),
+                c.getInt("checkpoint.keep"),
+                resume,
                 c.toJson(),
                 c.flatten());
         require(s.trainLimit() >= 0, "data.train-limit", s.trainLimit(), ">= 0");
@@ -104,6 +122,8 @@ public final class TrainCommand implements Callable<Integer> {
         require(s.shards() >= 0, "sync.shards", s.shards(), ">= 0 (0: the master's default parallelism)");
         require(s.syncEvery() >= 1, "sync.every", s.syncEvery(), ">= 1");
         require(s.treeDepth() >= 1, "sync.tree-depth", s.treeDepth(), ">= 1");
+        require(s.checkpointEvery() >= 1, "checkpoint.every", s.checkpointEvery(), ">= 1");
+        require(s.checkpointKeep() >= 1, "checkpoint.keep", s.checkpointKeep(), ">= 1");
         require(!s.table().isBlank(), "data.table", "\"\"", "a table path");
         require(!s.output().isBlank(), "output.path", "\"\"", "a folder path");
         return s;

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import io.attnspark.data.Normalization;
 import io.attnspark.data.ShardData;
 import io.attnspark.model.ModelSpec;
+import io.attnspark.train.NonFiniteLossException;
 import io.attnspark.train.Replica;
 import io.attnspark.train.ShardTrainer;
 import io.attnspark.train.StepStats;
@@ -12,6 +13,7 @@ import io.attnspark.train.TrainingPlan;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -89,20 +91,52 @@ public final class DistributedTrainer {
             long totalSteps,
             int stepsPerEpoch,
             RoundListener listener) {
-        float[] parameters = initialParameters;
-        float[] momentum = new float[trainableSize()];
+        return train(trainShards, testShards, TrainingState.initial(initialParameters, trainableSize()), totalSteps,
+                stepsPerEpoch, listener, null, 1);
+    }
+
+    /**
+     * Trains from a state (the initial one, or one read from a checkpoint) to the last step.
+     *
+     * @param trainShards cached shards, partition i = shard i
+     * @param testShards cached evaluation shards, or null for no evaluation
+     * @param start where to start
+     * @param totalSteps local steps per replica in the whole run
+     * @param stepsPerEpoch local steps per replica and epoch (for evaluation and the epoch column)
+     * @param listener told about each round, may be null
+     * @param checkpoint receives the state every {@code checkpointEvery} rounds and after the last
+     *     one, may be null
+     * @param checkpointEvery rounds between checkpoints, at least 1
+     * @return the final parameters and the metrics of every round, those before {@code start}
+     *     included
+     */
+    public TrainingResult train(
+            JavaRDD<ShardData> trainShards,
+            JavaRDD<ShardData> testShards,
+            TrainingState start,
+            long totalSteps,
+            int stepsPerEpoch,
+            RoundListener listener,
+            Consumer<TrainingState> checkpoint,
+            int checkpointEvery) {
+        float[] parameters = start.parameters();
+        float[] momentum = start.momentum();
         int totalRounds = Math.toIntExact((totalSteps + syncEvery - 1) / syncEvery);
-        List<RoundMetrics> rounds = new ArrayList<>();
-        long start = System.nanoTime();
-        long trained = 0;
-        for (int round = 0; round < totalRounds; round++) {
+        List<RoundMetrics> rounds = new ArrayList<>(start.rounds());
+        long startNanos = System.nanoTime() - (long) (start.elapsedSeconds() * 1e9);
+        long trained = start.trainedSamples();
+        for (int round = start.nextRound(); round < totalRounds; round++) {
             long from = (long) round * syncEvery;
             long to = Math.min(totalSteps, from + syncEvery);
             long roundStart = System.nanoTime();
             Broadcast<ReplicaState> state = jsc.broadcast(new ReplicaState(parameters, momentum));
             double broadcastSeconds = seconds(roundStart);
-            RoundAccumulator sum = trainRound(trainShards, state, from, to);
-            state.destroy(false);
+            RoundAccumulator sum;
+            try {
+                sum = trainRound(trainShards, state, round, from, to);
+            } finally {
+                state.destroy(false);
+            }
             parameters = sum.averageParameters();
             momentum = sum.averageMomentum();
             double roundSeconds = seconds(roundStart);
@@ -138,25 +172,33 @@ public final class DistributedTrainer {
                             Math.max(0, roundSeconds - broadcastSeconds - slowestTask),
                             broadcastSeconds,
                             evalSeconds,
+                            0,
                             tasks[0],
                             tasks[tasks.length / 2],
                             slowestTask);
             rounds.add(metrics);
+            if (checkpoint != null && ((round + 1) % checkpointEvery == 0 || round + 1 == totalRounds)) {
+                long checkpointStart = System.nanoTime();
+                checkpoint.accept(new TrainingState(round + 1, parameters, momentum, List.copyOf(rounds), trained,
+                        seconds(startNanos)));
+                metrics = metrics.withCheckpointSeconds(seconds(checkpointStart));
+                rounds.set(rounds.size() - 1, metrics);
+            }
             if (listener != null) {
-                listener.roundFinished(metrics, totalRounds, seconds(start));
+                listener.roundFinished(metrics, totalRounds, seconds(startNanos));
             }
         }
-        return new TrainingResult(parameters, rounds, seconds(start), trained);
+        return new TrainingResult(parameters, rounds, seconds(startNanos), trained);
     }
 
     private RoundAccumulator trainRound(
-            JavaRDD<ShardData> trainShards, Broadcast<ReplicaState> state, long from, long to) {
+            JavaRDD<ShardData> trainShards, Broadcast<ReplicaState> state, int round, long from, long to) {
         ModelSpec model = spec;
         TrainingPlan trainingPlan = plan;
         Normalization norm = normalization;
         return trainShards
                 .mapPartitionsWithIndex(
-                        (shard, it) -> trainShard(shard, it, state, model, trainingPlan, norm, from, to), true)
+                        (shard, it) -> trainShard(shard, it, state, model, trainingPlan, norm, round, from, to), true)
                 .treeAggregate(new RoundAccumulator(), RoundAccumulator::merge, RoundAccumulator::merge, treeDepth);
     }
 
@@ -167,6 +209,7 @@ public final class DistributedTrainer {
             ModelSpec spec,
             TrainingPlan plan,
             Normalization normalization,
+            int round,
             long from,
             long to) {
         long start = System.nanoTime();
@@ -180,7 +223,12 @@ public final class DistributedTrainer {
             ReplicaState s = state.value();
             replica.setState(s.parameters(), s.momentum());
             long loaded = System.nanoTime();
-            StepStats stats = new ShardTrainer(data, shard, plan, normalization).train(replica, from, to);
+            StepStats stats;
+            try {
+                stats = new ShardTrainer(data, shard, plan, normalization).train(replica, from, to);
+            } catch (NonFiniteLossException e) {
+                throw new NonFiniteLossException("round " + round + ": " + e.getMessage());
+            }
             long computed = System.nanoTime();
             float[] parameters = new float[replica.layout().size()];
             float[] momentum = new float[replica.layout().trainableSize()];

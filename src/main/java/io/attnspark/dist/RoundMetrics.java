@@ -22,6 +22,7 @@ import java.io.Serializable;
  *     aggregation, scheduling
  * @param broadcastSeconds driver time to publish the round's broadcast
  * @param evalSeconds wall time of the evaluation after the round, 0 when none
+ * @param checkpointSeconds time to write the round's checkpoint, 0 when none
  * @param taskMinSeconds fastest task's wall time
  * @param taskMedianSeconds median task wall time
  * @param taskMaxSeconds slowest task's wall time
@@ -43,6 +44,7 @@ public record RoundMetrics(
         double aggregateSeconds,
         double broadcastSeconds,
         double evalSeconds,
+        double checkpointSeconds,
         double taskMinSeconds,
         double taskMedianSeconds,
         double taskMaxSeconds)
@@ -55,6 +57,18 @@ public record RoundMetrics(
      */
     public boolean evaluated() {
         return !Double.isNaN(testAccuracy);
+    }
+
+    /**
+     * Returns these metrics with the checkpoint time set.
+     *
+     * @param seconds time to write the round's checkpoint
+     * @return the metrics
+     */
+    public RoundMetrics withCheckpointSeconds(double seconds) {
+        return new RoundMetrics(round, epoch, firstStep, steps, learningRate, samples, loss, trainAccuracy, testLoss,
+                testAccuracy, roundSeconds, computeSeconds, loadSeconds, aggregateSeconds, broadcastSeconds, evalSeconds,
+                seconds, taskMinSeconds, taskMedianSeconds, taskMaxSeconds);
     }
 
     /**

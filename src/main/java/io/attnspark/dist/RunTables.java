@@ -100,7 +100,7 @@ public final class RunTables {
                     r.loadSeconds(),
                     r.aggregateSeconds(),
                     r.broadcastSeconds(),
-                    0.0,
+                    r.checkpointSeconds(),
                     r.evalSeconds(),
                     r.taskMinSeconds(),
                     r.taskMedianSeconds(),

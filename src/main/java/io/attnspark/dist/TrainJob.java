@@ -60,6 +60,9 @@ public final class TrainJob {
      * @param syncEvery local steps between averages (K)
      * @param treeDepth depth of the tree aggregation
      * @param evalBatchSize images per forward pass when evaluating
+     * @param checkpointEvery rounds between checkpoints (the last round is always checkpointed)
+     * @param checkpointKeep how many checkpoints to keep
+     * @param resume continue from the newest checkpoint under the output path, if any
      * @param configJson the resolved configuration, stored with the run
      * @param configFlat the resolved configuration as key/value pairs
      */
@@ -85,6 +88,9 @@ public final class TrainJob {
             int syncEvery,
             int treeDepth,
             int evalBatchSize,
+            int checkpointEvery,
+            int checkpointKeep,
+            boolean resume,
             String configJson,
             Map<String, String> configFlat) {}
 
@@ -183,15 +189,48 @@ public final class TrainJob {
                 new LearningRateSchedule(s.learningRate(), warmup, totalSteps, s.finalLearningRate()),
                 new SgdSettings(s.momentum(), s.weightDecay()), s.cropPadding(), s.flip());
         float[] initial = Replica.initialParameters(spec, s.seed());
+        int trainableSize;
+        try (Replica probe = Replica.create(spec, ai.djl.Device.cpu())) {
+            trainableSize = probe.layout().trainableSize();
+        }
+        Checkpoints checkpoints = new Checkpoints(s.output() + "/checkpoints", jsc.hadoopConfiguration(), s.checkpointKeep());
+        String fingerprint = fingerprint(spec, plan, shards, totalSteps, trainImages);
+        TrainingState start = TrainingState.initial(initial, trainableSize);
+        java.util.Optional<Checkpoints.Saved> saved = checkpoints.latest();
+        if (saved.isPresent() && !s.resume()) {
+            throw new BadInputException("checkpoints of an earlier run exist under " + s.output()
+                    + "/checkpoints: pass --resume to continue that run, or choose another output.path");
+        }
+        if (saved.isPresent()) {
+            if (!saved.get().fingerprint().equals(fingerprint)) {
+                throw new BadInputException("the checkpoint under " + s.output() + "/checkpoints was written with other"
+                        + " settings; resume needs the same data, model, shards and training settings."
+                        + "\n  checkpoint: " + saved.get().fingerprint() + "\n  this run:   " + fingerprint);
+            }
+            runId = saved.get().runId();
+            start = saved.get().state();
+            LOG.info("Resuming run {} at round {} from {}/checkpoints", runId, start.nextRound(), s.output());
+            if (tableHasRun(s.output() + "/tables/runs", runId)) {
+                LOG.info("Run {} had already finished: its outputs are in {}", runId, s.output());
+                TrainingResult done = new TrainingResult(start.parameters(), start.rounds(), start.elapsedSeconds(),
+                        start.trainedSamples());
+                return new Outcome(runId, done, s.output() + "/model", shards, trainImages, testImages);
+            }
+        } else if (s.resume()) {
+            LOG.info("No checkpoint under {}/checkpoints: starting run {} from the beginning", s.output(), runId);
+        }
+        String id = runId;
         DistributedTrainer trainer = new DistributedTrainer(jsc, spec, plan, s.syncEvery(), s.treeDepth(), s.evalBatchSize());
-        TrainingResult result = trainer.train(trainShards, testImages > 0 ? testShards : null, initial, totalSteps,
-                stepsPerEpoch, listener);
+        TrainingResult result = trainer.train(trainShards, testImages > 0 ? testShards : null, start, totalSteps,
+                stepsPerEpoch, listener, state -> checkpoints.save(id, fingerprint, state), s.checkpointEvery());
 
         String modelPath = s.output() + "/model";
         try (Replica probe = Replica.create(spec, ai.djl.Device.cpu())) {
             new ModelArtifact(spec, result.parameters()).save(probe.layout(), modelPath, jsc.hadoopConfiguration());
         }
-        RunTables.appendRounds(spark, s.output() + "/tables/rounds", runId, result.rounds());
+        if (!tableHasRun(s.output() + "/tables/rounds", runId)) { // a resumed run may have written them already
+            RunTables.appendRounds(spark, s.output() + "/tables/rounds", runId, result.rounds());
+        }
         RoundMetrics last = result.rounds().get(result.rounds().size() - 1);
         RoundMetrics lastEval = testImages > 0 ? result.lastEvaluated() : last;
         RunTables.appendRun(spark, s.output() + "/tables/runs",
@@ -206,6 +245,23 @@ public final class TrainJob {
         trainShards.unpersist(false);
         testShards.unpersist(false);
         return new Outcome(runId, result, modelPath, shards, trainImages, testImages);
+    }
+
+    /** What a checkpoint must agree on to be resumed: everything that shapes the remaining rounds. */
+    private static String fingerprint(ModelSpec spec, TrainingPlan plan, int shards, long totalSteps, long trainImages) {
+        return spec.toJson() + " " + plan + " shards=" + shards + " steps=" + totalSteps + " images=" + trainImages;
+    }
+
+    private boolean tableHasRun(String table, String runId) {
+        try {
+            org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(table);
+            if (!path.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(path)) {
+                return false;
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return spark.read().parquet(table).filter(functions.col("run_id").equalTo(runId)).count() > 0;
     }
 
     private static int executors(JavaSparkContext jsc) {

@@ -8,6 +8,15 @@ public final class NonFiniteLossException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * Constructs the error with a message.
+     *
+     * @param message what diverged, where
+     */
+    public NonFiniteLossException(String message) {
+        super(message);
+    }
+
+    /**
      * Constructs the error.
      *
      * @param shard the shard whose replica diverged
