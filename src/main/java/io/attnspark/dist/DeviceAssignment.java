@@ -83,6 +83,25 @@ public final class DeviceAssignment {
     }
 
     /**
+     * Describes what a task was given and what its replica runs on, for the {@code runs} table,
+     * e.g. {@code gpu 1 -> cpu} when Spark assigned GPU 1 and the engine has no CUDA.
+     *
+     * @param task the running task's context, or null
+     * @param device the device chosen by {@link #forTask}
+     * @return the description
+     */
+    public static String describe(TaskContext task, Device device) {
+        String used = device.isGpu() ? "cuda:" + device.getDeviceId() : "cpu x" + threadsForTask(task);
+        if (task != null) {
+            ResourceInformation gpu = scala.jdk.javaapi.CollectionConverters.asJava(task.resources()).get("gpu");
+            if (gpu != null && gpu.addresses().length > 0) {
+                return "gpu " + String.join(",", gpu.addresses()) + " -> " + used;
+            }
+        }
+        return used;
+    }
+
+    /**
      * Returns the cores the running task was given ({@code spark.task.cpus}), 1 outside a task.
      *
      * @param task the running task's context, or null

@@ -125,6 +125,7 @@ public final class DistributedTrainer {
         List<RoundMetrics> rounds = new ArrayList<>(start.rounds());
         long startNanos = System.nanoTime() - (long) (start.elapsedSeconds() * 1e9);
         long trained = start.trainedSamples();
+        List<String> devices = List.of();
         for (int round = start.nextRound(); round < totalRounds; round++) {
             long from = (long) round * syncEvery;
             long to = Math.min(totalSteps, from + syncEvery);
@@ -141,6 +142,7 @@ public final class DistributedTrainer {
             momentum = sum.averageMomentum();
             double roundSeconds = seconds(roundStart);
             trained += sum.stats().samples();
+            devices = List.copyOf(sum.devices());
 
             boolean epochEnds = to / stepsPerEpoch > from / stepsPerEpoch || to == totalSteps;
             StepStats test = null;
@@ -188,7 +190,7 @@ public final class DistributedTrainer {
                 listener.roundFinished(metrics, totalRounds, seconds(startNanos));
             }
         }
-        return new TrainingResult(parameters, rounds, seconds(startNanos), trained);
+        return new TrainingResult(parameters, rounds, seconds(startNanos), trained, devices);
     }
 
     private RoundAccumulator trainRound(
@@ -235,7 +237,8 @@ public final class DistributedTrainer {
             replica.getState(parameters, momentum);
             RoundAccumulator result =
                     new RoundAccumulator()
-                            .add(parameters, momentum, stats, seconds(start), (loaded - start) / 1e9, (computed - loaded) / 1e9);
+                            .add(parameters, momentum, stats, seconds(start), (loaded - start) / 1e9, (computed - loaded) / 1e9)
+                            .device(DeviceAssignment.describe(task, device));
             healthy = true;
             return List.of(result).iterator();
         } finally {

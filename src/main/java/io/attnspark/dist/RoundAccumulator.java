@@ -21,6 +21,7 @@ public final class RoundAccumulator implements Serializable {
     private double[] taskSeconds = new double[0];
     private double[] loadSeconds = new double[0];
     private double[] computeSeconds = new double[0];
+    private final java.util.TreeSet<String> devices = new java.util.TreeSet<>();
 
     /**
      * Adds one replica's state after its steps.
@@ -60,12 +61,33 @@ public final class RoundAccumulator implements Serializable {
     }
 
     /**
+     * Records the device a replica ran on.
+     *
+     * @param description as from {@link DeviceAssignment#describe}
+     * @return this
+     */
+    public RoundAccumulator device(String description) {
+        devices.add(description);
+        return this;
+    }
+
+    /**
+     * Returns the distinct devices the replicas ran on.
+     *
+     * @return sorted descriptions
+     */
+    public java.util.SortedSet<String> devices() {
+        return java.util.Collections.unmodifiableSortedSet(devices);
+    }
+
+    /**
      * Merges another partial sum into this one.
      *
      * @param other the other sum
      * @return this
      */
     public RoundAccumulator merge(RoundAccumulator other) {
+        devices.addAll(other.devices);
         if (other.parameterSums == null) {
             return this;
         }

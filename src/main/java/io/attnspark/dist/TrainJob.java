@@ -213,7 +213,7 @@ public final class TrainJob {
             if (tableHasRun(s.output() + "/tables/runs", runId)) {
                 LOG.info("Run {} had already finished: its outputs are in {}", runId, s.output());
                 TrainingResult done = new TrainingResult(start.parameters(), start.rounds(), start.elapsedSeconds(),
-                        start.trainedSamples());
+                        start.trainedSamples(), List.of());
                 return new Outcome(runId, done, s.output() + "/model", shards, trainImages, testImages);
             }
         } else if (s.resume()) {
@@ -238,7 +238,7 @@ public final class TrainJob {
                 spec.displayName(), s.seed(), (long) initial.length, shards, s.syncEvery(), s.epochs(),
                 result.rounds().size(), trainImages, testImages, last.loss(),
                 lastEval.testAccuracy(), result.bestTestAccuracy(), lastEval.testLoss(), result.wallSeconds(),
-                result.imagesPerSecond(), executors(jsc), "cpu", modelPath,
+                result.imagesPerSecond(), executors(jsc), String.join("; ", result.devices()), modelPath,
                 spark.version(), ai.djl.engine.Engine.class.getPackage().getImplementationVersion() == null
                         ? "unknown" : ai.djl.engine.Engine.class.getPackage().getImplementationVersion(),
                 s.configFlat(), s.configJson());

@@ -9,8 +9,10 @@ import java.util.List;
  * @param rounds one entry per round
  * @param wallSeconds wall time of the training loop, data preparation excluded
  * @param trainedSamples images trained on, all replicas and epochs
+ * @param devices what the replicas of the last round ran on, e.g. {@code cpu x1} or {@code gpu 0 -> cuda:0}
  */
-public record TrainingResult(float[] parameters, List<RoundMetrics> rounds, double wallSeconds, long trainedSamples) {
+public record TrainingResult(
+        float[] parameters, List<RoundMetrics> rounds, double wallSeconds, long trainedSamples, List<String> devices) {
 
     /**
      * Returns the last evaluated round.
