@@ -76,6 +76,23 @@ def sigmoid(x):
     return 1.0 / (1.0 + np.exp(-x))
 
 
+def act_fn(name):
+    """timm create_act_layer / PyTorch activation by name (hard_sigmoid = nn.Hardsigmoid)."""
+    n = str(name).strip().lower()
+    for pre in ('torch.nn.', 'nn.', 'torch.'):
+        if n.startswith(pre):
+            n = n[len(pre):]
+    n = n.replace('_', '')
+    hs = lambda x: np.clip(x + 3, 0, 6) / 6
+    return {'relu': relu, 'relu6': lambda x: np.clip(x, 0, 6), 'sigmoid': sigmoid, 'hardsigmoid': hs,
+            'silu': lambda x: x * sigmoid(x), 'swish': lambda x: x * sigmoid(x),
+            'hardswish': lambda x: x * hs(x), 'tanh': np.tanh, 'identity': lambda x: x}[n]
+
+
+def is_bn(v):
+    return v not in (None, False, 'none', 'None', '')
+
+
 def softmax(x, axis):
     e = np.exp(x - np.max(x, axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
@@ -113,6 +130,8 @@ def se_params(cfg):
     if cfg.get('bias', True):
         p['fc1.bias'] = (rd,)
         p['fc2.bias'] = (c,)
+    if is_bn(cfg.get('norm_layer')):
+        p.update(bn_shapes('bn', rd))
     return p
 
 
@@ -125,8 +144,11 @@ def se_forward(x, p, cfg):
     if cfg.get('add_maxpool', False):
         s = 0.5 * s + 0.5 * x.max(axis=(2, 3), keepdims=True)
     bias = cfg.get('bias', True)
-    z = relu(conv(s, p, 'fc1', bias))
-    return x * sigmoid(conv(z, p, 'fc2', bias))
+    z = conv(s, p, 'fc1', bias)
+    if is_bn(cfg.get('norm_layer')):
+        z = bn(z, p, 'bn')
+    z = act_fn(cfg.get('act_layer', 'relu'))(z)
+    return x * act_fn(cfg.get('gate_layer', 'sigmoid'))(conv(z, p, 'fc2', bias))
 
 
 # ----------------------------------------------------------------------------- ECA
@@ -140,15 +162,39 @@ def eca_k(cfg):
     return cfg.get('k_size', 3)
 
 
+def _eca_mlp(cfg):
+    """timm use_mlp width, or 0."""
+    if cfg.get('ref', 'official') != 'timm' or not cfg.get('use_mlp', False):
+        return 0
+    rd = cfg.get('rd_channels')
+    return rd if rd is not None else make_divisible(cfg['channels'] * cfg.get('rd_ratio', 1 / 8),
+                                                    divisor=cfg.get('rd_divisor', 8))
+
+
 def eca_params(cfg):
+    rd = _eca_mlp(cfg)
+    if rd:
+        return {'conv.weight': (rd, 1, 1), 'conv.bias': (rd,), 'conv2.weight': (1, rd, eca_k(cfg)),
+                'conv2.bias': (1,)}
     return {'conv.weight': (1, 1, eca_k(cfg))}
+
+
+def _conv1d_full(y, w, b, pad):
+    """PyTorch Conv1d, y [B, Ci, L], w [Co, Ci, k]."""
+    out = conv2d(y[:, :, None, :], w[:, :, None, :], b, pad=(0, pad))
+    return out[:, :, 0, :]
 
 
 def eca_forward(x, p, cfg):
     k = eca_k(cfg)
     y = x.mean(axis=(2, 3))[:, None, :]
-    y = conv1d(y, p['conv.weight'], (k - 1) // 2)[:, 0, :]
-    return x * sigmoid(y)[:, :, None, None]
+    if _eca_mlp(cfg):
+        y = act_fn(cfg.get('act_layer') or 'relu')(_conv1d_full(y, p['conv.weight'], p['conv.bias'], 0))
+        y = _conv1d_full(y, p['conv2.weight'], p['conv2.bias'], (k - 1) // 2)[:, 0, :]
+    else:
+        y = conv1d(y, p['conv.weight'], (k - 1) // 2)[:, 0, :]
+    gate = act_fn(cfg.get('gate_layer', 'sigmoid')) if cfg.get('ref', 'official') == 'timm' else sigmoid
+    return x * gate(y)[:, :, None, None]
 
 
 # ----------------------------------------------------------------------------- CBAM
@@ -186,13 +232,16 @@ def cbam_forward(x, p, cfg):
         bias = cfg.get('mlp_bias', False)
         k = cfg.get('spatial_kernel_size', 7)
 
+        act = act_fn(cfg.get('act_layer', 'relu'))
+        gate = act_fn(cfg.get('gate_layer', 'sigmoid'))
+
         def mlp(v):
-            return conv(relu(conv(v, p, 'channel.fc1', bias)), p, 'channel.fc2', bias)
+            return conv(act(conv(v, p, 'channel.fc1', bias)), p, 'channel.fc2', bias)
         a = mlp(x.mean(axis=(2, 3), keepdims=True)) + mlp(x.max(axis=(2, 3), keepdims=True))
-        x1 = x * sigmoid(a)
+        x1 = x * gate(a)
         s = np.concatenate([x1.mean(axis=1, keepdims=True), x1.max(axis=1, keepdims=True)], axis=1)
         s = bn(conv2d(s, p['spatial.conv.conv.weight'], pad=(k - 1) // 2), p, 'spatial.conv.bn')
-        return x1 * sigmoid(s)
+        return x1 * gate(s)
 
     def mlp(v):
         return linear(relu(linear(v, p, 'ChannelGate.mlp.1')), p, 'ChannelGate.mlp.3')
@@ -266,14 +315,22 @@ def bam_forward(x, p, cfg):
 
 # ----------------------------------------------------------------------------- GC
 def _gc_fusions(cfg):
-    return list(cfg.get('fusion_types', ['channel_add']))
+    return list(cfg.get('fusion_types', cfg.get('fusions', ['channel_add'])))
+
+
+def _gc_planes(cfg):
+    return cfg['planes'] if 'planes' in cfg else int(cfg['inplanes'] * cfg['ratio'])
+
+
+def _gc_pool(cfg):
+    return cfg.get('pooling_type', cfg.get('pool', 'att'))
 
 
 def gc_params(cfg):
     c = cfg['inplanes']
-    pl = int(c * cfg['ratio'])
+    pl = _gc_planes(cfg)
     p = {}
-    if cfg.get('pooling_type', 'att') == 'att':
+    if _gc_pool(cfg) == 'att':
         p['conv_mask.weight'] = (1, c, 1, 1)
         p['conv_mask.bias'] = (1,)
     for f in ['channel_add', 'channel_mul']:
@@ -286,7 +343,7 @@ def gc_params(cfg):
 
 def gc_forward(x, p, cfg):
     B, C, H, W = x.shape
-    if cfg.get('pooling_type', 'att') == 'att':
+    if _gc_pool(cfg) == 'att':
         m = softmax(conv(x, p, 'conv_mask').reshape(B, 1, H * W), axis=2)
         ctx = (x.reshape(B, C, H * W) @ m.transpose(0, 2, 1)).reshape(B, C, 1, 1)
     else:
@@ -351,7 +408,7 @@ def nonlocal_forward(x, p, cfg):
     th = conv(x, p, 'theta').reshape(B, ci, -1).transpose(0, 2, 1)
     ph = ph.reshape(B, ci, -1)
     f = th @ ph
-    if cfg.get('scale', False):
+    if cfg.get('scale', cfg.get('use_scale', False)):
         f = f * ci ** -0.5
     a = softmax(f, axis=-1)
     y = (a @ g).transpose(0, 2, 1).reshape(B, ci, H, W)
@@ -364,8 +421,9 @@ def nonlocal_forward(x, p, cfg):
 
 # ----------------------------------------------------------------------------- A2
 def _a2_geom(cfg):
-    c = cfg['in_channels']
+    c = cfg['in_channels'] if 'in_channels' in cfg else cfg['in_c']
     ref = cfg.get('ref', 'paper')
+    ref = {'port_xmu': 'xmu', 'forward_port_xmu': 'xmu', 'port_mean': 'mean', 'forward_port_mean': 'mean'}.get(ref, ref)
     mean = ref == 'mean'
     width = c if mean else max(1, c // 4)
     return c, ref, cfg.get('c_m', width), cfg.get('c_n', width), cfg.get('reconstruct', not mean)
@@ -384,7 +442,7 @@ def a2_params(cfg):
 def a2_forward(x, p, cfg):
     """paper (default), xmu-xiaoma666 port ('xmu'), Awesome-Vision-Attentions DoubleAtten ('mean')."""
     B, C, H, W = x.shape
-    c, ref, m, n, recon = _a2_geom(cfg)
+    c, ref, m, n, recon = _a2_geom(cfg)  # ref with the port aliases resolved
     if ref == 'mean':
         # literal transcription of the Jittor DoubleAtten.execute
         fm = conv(x, p, 'convA').reshape(B, 1, m, H * W)
@@ -495,7 +553,7 @@ def iaff_params(cfg):
 def iaff_forward(x, y, p, cfg):
     w1 = sigmoid(_local(x + y, p, '') + _global(x + y, p, ''))
     xi = x * w1 + y * (1 - w1)
-    g2 = _global(xi, p, '' if cfg.get('reuse_global_att', False) else '2')
+    g2 = _global(xi, p, '' if cfg.get('reuse_global_att', cfg.get('ref') == 'old') else '2')
     w2 = sigmoid(_local(xi, p, '2') + g2)
     return x * w2 + y * (1 - w2)
 
@@ -552,8 +610,22 @@ def cc_forward(x, p, cfg):
 
 
 # ----------------------------------------------------------------------------- GSoP
+def _gsop_c(cfg):
+    return cfg['in_channels'] if 'in_channels' in cfg else 4 * cfg['planes']
+
+
+def _gsop_stride(cfg):
+    """dr_stride if given; else the official Bottleneck's DR_stride = 1 if planes > 64 else 2 when planes
+    is given; else 1."""
+    if 'dr_stride' in cfg:
+        return cfg['dr_stride']
+    if 'planes' in cfg:
+        return 1 if cfg['planes'] > 64 else 2
+    return 1
+
+
 def gsop_params(cfg):
-    c, d = cfg['in_channels'], cfg.get('att_dim', 128)
+    c, d = _gsop_c(cfg), cfg.get('att_dim', 128)
     p = {'conv_for_DR.weight': (d, c, 1, 1), 'conv_for_DR.bias': (d,)}
     p.update(bn_shapes('bn_for_DR', d))
     p.update(bn_shapes('row_bn', d))
@@ -565,7 +637,7 @@ def gsop_params(cfg):
 def gsop_forward(x, p, cfg):
     d = cfg.get('att_dim', 128)
     h = relu(x)
-    h = relu(bn(conv(h, p, 'conv_for_DR', stride=cfg.get('dr_stride', 1)), p, 'bn_for_DR'))
+    h = relu(bn(conv(h, p, 'conv_for_DR', stride=_gsop_stride(cfg)), p, 'bn_for_DR'))
     B = h.shape[0]
     hf = h.reshape(B, d, -1)
     M = hf.shape[2]
@@ -582,7 +654,7 @@ def _sk_geom(cfg):
     cout = cfg.get('out_channels') or cin
     ks = cfg.get('kernel_size') or [3, 5]
     if not isinstance(ks, list):
-        ks = [ks] * 2
+        ks = [ks] * 2  # a list keeps its length (one path per entry), as timm
     dil = cfg.get('dilation', 1)
     if cfg.get('keep_3x3', True):
         dils = [dil * (k - 1) // 2 for k in ks]
@@ -616,7 +688,7 @@ def sk_forward(x, p, cfg):
         xi = x[:, i * cp:(i + 1) * cp] if split else x
         pad = ((stride - 1) + d * (k - 1)) // 2
         u = conv2d(xi, p['paths.%d.conv.weight' % i], stride=stride, pad=pad, dil=d, groups=groups)
-        paths.append(relu(bn(u, p, 'paths.%d.bn' % i)))
+        paths.append(act_fn(cfg.get('act_layer', 'relu'))(bn(u, p, 'paths.%d.bn' % i)))
     u = np.stack(paths, axis=1)
     s = u.sum(axis=1).mean(axis=(2, 3), keepdims=True)
     z = relu(bn(conv2d(s, p['attn.fc_reduce.weight']), p, 'attn.bn'))

@@ -5,17 +5,19 @@ Each NAME.npz holds `config` (the blockcheck JSON config plus "block", as uint8 
 entries a real state_dict has) and the expected output `out`. Inputs and weights are float32; the
 expected output is computed in float64 from them.
 
-    python3 src/test/python/make_vectors.py
+    python3 src/test/python/make_vectors.py [STEM ...]   # only the vectors whose stem starts with one of these
+    ATTN_VECTORS_OUT=/tmp/v python3 src/test/python/make_vectors.py   # write elsewhere (to diff against the committed)
 """
 import json
 import os
+import sys
 import zlib
 
 import numpy as np
 
 import attn_ref as R
 
-OUT = os.path.join(os.path.dirname(__file__), '..', 'resources', 'blocks')
+OUT = os.environ.get('ATTN_VECTORS_OUT') or os.path.join(os.path.dirname(__file__), '..', 'resources', 'blocks')
 
 # (file stem, block, config, list of input shapes (B, H, W)); the channel count is in the config.
 VECTORS = [
@@ -89,15 +91,32 @@ VECTORS = [
     ('gsop_c32_d8_stride2', 'gsop', {'in_channels': 32, 'att_dim': 8, 'dr_stride': 2}, [(2, 7, 5)]),
     ('cc_c16', 'cc', {'in_dim': 16, 'gamma': 0.8}, [(2, 7, 5), (1, 1, 4)]),
     ('cc_c16_r2', 'cc', {'in_dim': 16, 'gamma': -0.6, 'recurrence': 2}, [(2, 5, 6)]),
+    # reference keyword arguments beyond the defaults (review of issue 3)
+    ('se_timm_c32_bn_hsig', 'se', {'ref': 'timm', 'channels': 32, 'norm_layer': 'BatchNorm2d',
+                                   'gate_layer': 'hard_sigmoid', 'act_layer': 'silu'}, [(2, 5, 3)]),
+    ('eca_timm_c64_mlp', 'eca', {'ref': 'timm', 'channels': 64, 'use_mlp': True, 'gate_layer': 'hard_sigmoid'},
+     [(2, 3, 5)]),
+    ('cbam_timm_c16_hsig', 'cbam', {'ref': 'timm', 'channels': 16, 'gate_layer': 'hard_sigmoid'}, [(2, 5, 4)]),
+    ('gc_block2d_c16_p4', 'gc', {'inplanes': 16, 'planes': 4, 'pool': 'avg', 'fusions': ['channel_mul']},
+     [(2, 3, 5)]),
+    ('gsop_planes8_d8', 'gsop', {'planes': 8, 'att_dim': 8, 'attention': '1'}, [(2, 7, 5)]),
+    ('a2_mean_inc8', 'a2', {'ref': 'port_mean', 'in_c': 8}, [(2, 3, 5)]),
+    ('iaff_c16_r4_old', 'iaff', {'ref': 'old', 'channels': 16, 'r': 4}, [(2, 3, 4)]),
+    ('sk_timm_c16_k3only_silu', 'sk', {'ref': 'timm', 'in_channels': 16, 'kernel_size': [3],
+                                       'act_layer': 'silu'}, [(2, 5, 4)]),
+    ('nonlocal_c16_usescale', 'nonlocal', {'in_channels': 16, 'use_scale': True, 'sub_sample': False},
+     [(2, 3, 5)]),
 ]
 
-CHANNEL_KEYS = ['in_channels', 'channels', 'channel', 'gate_channels', 'gate_channel', 'inplanes', 'in_dim']
+CHANNEL_KEYS = ['in_channels', 'channels', 'channel', 'gate_channels', 'gate_channel', 'inplanes', 'in_dim', 'in_c']
 
 
 def channels_of(cfg):
     for k in CHANNEL_KEYS:
         if k in cfg:
             return cfg[k]
+    if 'planes' in cfg:  # GSoP's Bottleneck: C = planes * 4
+        return 4 * cfg['planes']
     raise KeyError('no channel key in %s' % cfg)
 
 
@@ -127,7 +146,10 @@ def random_weights(shapes, rng, cfg):
 def main():
     os.makedirs(OUT, exist_ok=True)
     total = 0
+    only = sys.argv[1:]
     for stem, block, cfg, shapes in VECTORS:
+        if only and not any(stem.startswith(o) for o in only):
+            continue
         cfg = dict(cfg)
         gamma = cfg.pop('gamma', None)
         fwd_cfg = dict(cfg, gamma=gamma) if gamma is not None else cfg

@@ -74,6 +74,13 @@ public final class BlockcheckCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ConfigError(e.getMessage());
         }
+        Map<String, NpyArray> state;
+        try {
+            state = Npz.read(weights);
+        } catch (NpzFormatException e) {
+            throw new BadInputException("--weights " + weights + ": " + e.getMessage(), e);
+        }
+        options = kernelFromWeights(block, options, state);
         NpyArray x = single(input, "x");
         Integer channels = Attentions.channelsOf(block, options, (int) channelsOf(x, input));
         AttentionBlock b;
@@ -85,8 +92,8 @@ public final class BlockcheckCommand implements Callable<Integer> {
         NDList inputs = new NDList();
         try (NDManager manager = NDManager.newBaseManager()) {
             try {
-                StateDict.load(b, Npz.read(weights), manager);
-            } catch (WeightImportException | NpzFormatException e) {
+                StateDict.load(b, state, manager);
+            } catch (WeightImportException e) {
                 throw new BadInputException("--weights " + weights + ": " + e.getMessage(), e);
             }
             inputs.add(x.toNDArray(manager));
@@ -128,6 +135,31 @@ public final class BlockcheckCommand implements Callable<Integer> {
         } catch (JsonProcessingException e) {
             throw new ConfigError("--config: not a JSON object: " + e.getOriginalMessage());
         }
+    }
+
+    /**
+     * timm's {@code EcaModule} computes its kernel from {@code channels} only when that keyword is
+     * given; without it (and without {@code kernel_size}) the reference uses its default kernel
+     * 3, while the registry, which always knows the channel count, uses the adaptive kernel. The
+     * config does not say which module the weights come from, so the weights do: their {@code
+     * conv.weight [1, 1, k]} sets {@code kernel_size}.
+     */
+    private static AttentionOptions kernelFromWeights(
+            String block, AttentionOptions options, Map<String, NpyArray> state) {
+        if (!"eca".equals(block) || options.has("channels") || options.has("kernel_size")) {
+            return options;
+        }
+        Object ref = options.has(AttentionOptions.REF) ? options.asMap().get(AttentionOptions.REF)
+                : options.asMap().get(AttentionOptions.IMPL);
+        NpyArray w = state.get("conv.weight");
+        if (!"timm".equals(ref) || Boolean.TRUE.equals(options.asMap().get("use_mlp")) || w == null) {
+            return options;
+        }
+        long[] shape = w.shape();
+        if (shape.length == 3 && shape[0] == 1 && shape[1] == 1 && shape[2] % 2 == 1) {
+            return options.with("kernel_size", (int) shape[2]);
+        }
+        return options;
     }
 
     /** The array named {@code key}, or the only array of the file. */

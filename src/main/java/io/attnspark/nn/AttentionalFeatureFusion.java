@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -37,7 +38,7 @@ public final class AttentionalFeatureFusion extends AttentionBlock {
      */
     public AttentionalFeatureFusion(int channels, AttentionOptions options) {
         super(channels);
-        ref = options.ref("aff", REFS);
+        ref = options.ref("aff", REFS, Map.of("master", "official"));
         scale = (float) options.getDouble("scale", "paper".equals(ref) ? 1.0 : 2.0);
         MultiScaleChannelAttention.addBranches(
                 this, "", channels, MultiScaleChannelAttention.interChannels("aff", channels, options));

@@ -83,7 +83,7 @@ public final class Attentions {
         add("iaff", FUSION, List.of("channels"), 64, IterativeAttentionalFeatureFusion.OPTIONS,
                 IterativeAttentionalFeatureFusion::new);
         // self-attention
-        add("a2", SELF_ATTENTION, List.of("in_channels"), null, DoubleAttention.OPTIONS, DoubleAttention::new);
+        add("a2", SELF_ATTENTION, List.of("in_channels", "in_c"), null, DoubleAttention.OPTIONS, DoubleAttention::new);
         add("nonlocal", SELF_ATTENTION, List.of("in_channels"), null, NonLocal.OPTIONS, NonLocal::new);
         add("danet-pam", SELF_ATTENTION, List.of("in_dim"), null, PositionAttention.OPTIONS, PositionAttention::new);
         add("danet-cam", SELF_ATTENTION, List.of("in_dim"), null, ChannelAttention.OPTIONS, ChannelAttention::new);

@@ -4,8 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * CBAM: a channel gate (shared MLP on average- and max-pooled features) followed by a spatial gate
@@ -23,7 +25,8 @@ import java.util.Set;
  *   <li>{@code ref=timm}: huggingface/pytorch-image-models {@code timm/layers/cbam.py
  *       CbamModule}: 1x1 convs {@code channel.fc1/fc2} with {@code mlp_bias} (false), width {@code
  *       make_divisible(C*rd_ratio, rd_divisor=1, round_limit=0)}, spatial pools <b>[mean, max]</b>
- *       (as the paper writes them), {@code spatial_kernel_size} (7), ConvNormAct with BN.
+ *       (as the paper writes them), {@code spatial_kernel_size} (7), ConvNormAct with BN; {@code
+ *       act_layer} (relu) and {@code gate_layer} (sigmoid, for both gates) by name.
  * </ul>
  *
  * The paper does not mention the BN in the spatial gate; both codes have it, so this block does.
@@ -37,7 +40,7 @@ public final class Cbam extends AttentionBlock {
     public static final Set<String> OPTIONS =
             Set.of(
                     "ref", "reduction_ratio", "pool_types", "no_spatial", "rd_ratio", "rd_channels",
-                    "rd_divisor", "spatial_kernel_size", "mlp_bias");
+                    "rd_divisor", "spatial_kernel_size", "mlp_bias", "act_layer", "gate_layer");
 
     private static final List<String> POOLS = List.of("avg", "max", "lp", "lse");
 
@@ -45,6 +48,8 @@ public final class Cbam extends AttentionBlock {
     private final List<String> poolTypes;
     private final boolean noSpatial;
     private final int kernel;
+    private final UnaryOperator<NDArray> act;
+    private final UnaryOperator<NDArray> gate;
 
     /**
      * Creates the block.
@@ -54,7 +59,7 @@ public final class Cbam extends AttentionBlock {
      */
     public Cbam(int channels, AttentionOptions options) {
         super(channels);
-        ref = options.ref("cbam", REFS);
+        ref = options.ref("cbam", REFS, Map.of("jongchan", "official", "cbammodule", "timm"));
         if ("official".equals(ref)) {
             int r = options.getInt("reduction_ratio", 16);
             int rd =
@@ -74,6 +79,8 @@ public final class Cbam extends AttentionBlock {
             }
             noSpatial = options.getBoolean("no_spatial", false);
             kernel = 7;
+            act = Activation::relu;
+            gate = Activation::sigmoid;
             addLinear("ChannelGate.mlp.1", rd, channels, true);
             addLinear("ChannelGate.mlp.3", channels, rd, true);
             if (!noSpatial) {
@@ -93,6 +100,8 @@ public final class Cbam extends AttentionBlock {
             poolTypes = List.of("avg", "max");
             noSpatial = false;
             kernel = options.getInt("spatial_kernel_size", 7);
+            act = Activations.of("cbam", options, "act_layer", "relu");
+            gate = Activations.of("cbam", options, "gate_layer", "sigmoid");
             addConv("channel.fc1", rd, channels, 1, 1, bias);
             addConv("channel.fc2", channels, rd, 1, 1, bias);
             addConv("spatial.conv.conv", 1, 2, kernel, kernel, false);
@@ -116,10 +125,10 @@ public final class Cbam extends AttentionBlock {
             NDArray avg = spatialMean(x);
             NDArray max = spatialMax(x);
             NDArray a = timmMlp(pass, avg).add(timmMlp(pass, max));
-            NDArray x1 = x.mul(Activation.sigmoid(a));
+            NDArray x1 = x.mul(gate.apply(a));
             NDArray p = x1.mean(new int[] {1}, true).concat(x1.max(new int[] {1}, true), 1);
             NDArray s = pass.batchNorm(pass.conv(p, "spatial.conv.conv", 1, pad, pad, 1, 1), "spatial.conv.bn");
-            return x1.mul(Activation.sigmoid(s));
+            return x1.mul(gate.apply(s));
         }
         NDArray att = null;
         for (String pool : poolTypes) {
@@ -148,7 +157,7 @@ public final class Cbam extends AttentionBlock {
     }
 
     private NDArray timmMlp(Pass pass, NDArray v) {
-        return pass.conv(Activation.relu(pass.conv(v, "channel.fc1")), "channel.fc2");
+        return pass.conv(act.apply(pass.conv(v, "channel.fc1")), "channel.fc2");
     }
 
     /** The official {@code logsumexp_2d}: max plus log of the summed shifted exponentials. */

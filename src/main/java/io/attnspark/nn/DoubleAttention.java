@@ -25,8 +25,9 @@ import java.util.Set;
  * DoubleAtten(in_c)} (Jittor, copied into many PyTorch repos): {@code c_m = c_n = C}, softmax of
  * V over positions, the gather averaged rather than summed, no output conv, no residual. Options
  * {@code c_m}, {@code c_n} (default C/4 each; C for mean), {@code reconstruct} (true; false for
- * mean), {@code residual} (true for paper). Port names {@code port_xmu} and {@code port_mean} are
- * accepted for the refs.
+ * mean), {@code residual} (true for paper). Port names {@code port_xmu}/{@code forward_port_xmu}
+ * and {@code port_mean}/{@code forward_port_mean} (and {@code in_c}, the Jittor constructor's
+ * channel keyword) are accepted; {@code official} means the default, the paper.
  *
  * <p>Computed in the efficient order, gather first: memory O(mn + (m+n)hw), never an hw x hw
  * matrix.
@@ -53,7 +54,9 @@ public final class DoubleAttention extends AttentionBlock {
      */
     public DoubleAttention(int channels, AttentionOptions options) {
         super(channels);
-        ref = options.ref("a2", REFS, Map.of("port_xmu", "xmu", "port_mean", "mean"));
+        ref = options.ref("a2", REFS, Map.of(
+                "port_xmu", "xmu", "port_mean", "mean", "forward_port_xmu", "xmu", "forward_port_mean", "mean",
+                "official", "paper"));
         boolean mean = "mean".equals(ref);
         int width = mean ? channels : Math.max(1, channels / 4);
         cm = Widths.positive("a2", "c_m", options.getInt("c_m", width), "option c_m");

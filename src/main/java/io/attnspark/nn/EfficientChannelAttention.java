@@ -7,7 +7,9 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv1d;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * ECA: a channel gate from a 1-D convolution across the globally pooled channels (no reduction).
@@ -24,8 +26,10 @@ import java.util.Set;
  * </ul>
  *
  * Both: {@code conv.weight [1,1,k]}, no bias, zero padding {@code (k-1)/2}, cross-correlation.
- * timm's {@code rd_*} options only size its optional MLP ({@code use_mlp}, not supported) and are
- * accepted and ignored.
+ * timm also takes {@code gate_layer} (sigmoid) and its experimental {@code use_mlp} (false): a
+ * Conv1d {@code conv} (1 to {@code rd_channels} or {@code make_divisible(C*rd_ratio, rd_divisor)},
+ * kernel 1, bias), {@code act_layer} (ReLU), and a Conv1d {@code conv2} (back to 1, kernel k,
+ * bias).
  */
 public final class EfficientChannelAttention extends AttentionBlock {
 
@@ -36,10 +40,13 @@ public final class EfficientChannelAttention extends AttentionBlock {
     public static final Set<String> OPTIONS =
             Set.of(
                     "ref", "k_size", "kernel_size", "gamma", "beta", "channel", "channels", "rd_ratio",
-                    "rd_channels", "rd_divisor");
+                    "rd_channels", "rd_divisor", "use_mlp", "act_layer", "gate_layer");
 
     private final String ref;
     private final int kernel;
+    private final int mlpWidth;
+    private final UnaryOperator<NDArray> act;
+    private final UnaryOperator<NDArray> gate;
 
     /**
      * Creates the block.
@@ -49,7 +56,7 @@ public final class EfficientChannelAttention extends AttentionBlock {
      */
     public EfficientChannelAttention(int channels, AttentionOptions options) {
         super(channels);
-        ref = options.ref("eca", REFS);
+        ref = options.ref("eca", REFS, Map.of("bangguwu", "official", "ecanet", "official", "eca_layer", "official", "ecamodule", "timm"));
         if ("timm".equals(ref)) {
             if (options.has("kernel_size") && !options.has("channels")) {
                 kernel = options.getInt("kernel_size", 3);
@@ -62,7 +69,25 @@ public final class EfficientChannelAttention extends AttentionBlock {
         if (kernel < 1 || kernel % 2 == 0) {
             throw new IllegalArgumentException("eca: kernel size must be odd and positive, got " + kernel);
         }
-        addTensor("conv.weight", Parameter.Type.WEIGHT, TorchInit.defaultWeight(), 1, 1, kernel);
+        boolean timm = "timm".equals(ref);
+        gate = timm ? Activations.of("eca", options, "gate_layer", "sigmoid") : Activation::sigmoid;
+        if (timm && options.getBoolean("use_mlp", false)) {
+            Integer rd = options.getIntOrNull("rd_channels");
+            mlpWidth =
+                    rd != null
+                            ? rd
+                            : Widths.makeDivisible(
+                                    channels * options.getDouble("rd_ratio", 1.0 / 8), options.getInt("rd_divisor", 8), 0.9);
+            act = Activations.of("eca", options, "act_layer", "relu");
+            addTensor("conv.weight", Parameter.Type.WEIGHT, TorchInit.defaultWeight(), mlpWidth, 1, 1);
+            addTensor("conv.bias", Parameter.Type.BIAS, TorchInit.defaultBias(1), mlpWidth);
+            addTensor("conv2.weight", Parameter.Type.WEIGHT, TorchInit.defaultWeight(), 1, mlpWidth, kernel);
+            addTensor("conv2.bias", Parameter.Type.BIAS, TorchInit.defaultBias((long) mlpWidth * kernel), 1);
+        } else {
+            mlpWidth = 0;
+            act = null;
+            addTensor("conv.weight", Parameter.Type.WEIGHT, TorchInit.defaultWeight(), 1, 1, kernel);
+        }
     }
 
     /**
@@ -98,17 +123,17 @@ public final class EfficientChannelAttention extends AttentionBlock {
     protected NDArray forward(Pass pass, NDList inputs) {
         NDArray x = inputs.head();
         long b = x.getShape().get(0);
-        NDArray y = spatialMean(x).reshape(x.getShape().get(0), channels).reshape(b, 1, channels);
-        y =
-                Conv1d.conv1d(
-                                y,
-                                pass.get("conv.weight"),
-                                null,
-                                new Shape(1),
-                                new Shape((kernel - 1) / 2),
-                                new Shape(1),
-                                1)
-                        .head();
-        return x.mul(Activation.sigmoid(y).reshape(b, channels, 1, 1));
+        NDArray y = spatialMean(x).reshape(b, 1, channels);
+        if (mlpWidth > 0) {
+            y = act.apply(conv1d(y, pass.get("conv.weight"), pass.get("conv.bias"), 0));
+            y = conv1d(y, pass.get("conv2.weight"), pass.get("conv2.bias"), (kernel - 1) / 2);
+        } else {
+            y = conv1d(y, pass.get("conv.weight"), null, (kernel - 1) / 2);
+        }
+        return x.mul(gate.apply(y).reshape(b, channels, 1, 1));
+    }
+
+    private static NDArray conv1d(NDArray y, NDArray weight, NDArray bias, int pad) {
+        return Conv1d.conv1d(y, weight, bias, new Shape(1), new Shape(pad), new Shape(1), 1).head();
     }
 }

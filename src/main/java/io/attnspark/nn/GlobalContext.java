@@ -20,7 +20,10 @@ import java.util.Set;
  * xvjiarui/GCNet {@code mmdet/ops/gcb/context_block.py ContextBlock} (HEAD 029db54): options
  * {@code ratio} (planes = int(C*ratio), default 1/16 as in the configs), {@code pooling_type}
  * ({@code att} or {@code avg}), {@code fusion_types} ({@code channel_add} default, {@code
- * channel_mul}, or both: mul is applied first). The LayerNorm normalises over {@code [P,1,1]}.
+ * channel_mul}, or both: mul is applied first). The older {@code mmdet/ops/ct/context_block.py
+ * ContextBlock2d(inplanes, planes, pool, fusions)} has the same parameters and forward; its
+ * keywords {@code planes}, {@code pool} and {@code fusions} are accepted in place of {@code
+ * ratio}, {@code pooling_type} and {@code fusion_types}. The LayerNorm normalises over {@code [P,1,1]}.
  * Initialisation as {@code reset_parameters}: kaiming-normal (fan_in) {@code conv_mask} with zero
  * bias, and the last conv of each transform zeroed, so the add fusion starts as the identity.
  */
@@ -30,7 +33,8 @@ public final class GlobalContext extends AttentionBlock {
     public static final List<String> REFS = List.of("official");
 
     /** The options this block reads. */
-    public static final Set<String> OPTIONS = Set.of("ref", "ratio", "pooling_type", "fusion_types");
+    public static final Set<String> OPTIONS =
+            Set.of("ref", "ratio", "pooling_type", "fusion_types", "planes", "pool", "fusions");
 
     private static final List<String> FUSIONS = List.of("channel_add", "channel_mul");
 
@@ -48,18 +52,23 @@ public final class GlobalContext extends AttentionBlock {
     public GlobalContext(int channels, AttentionOptions options) {
         super(channels);
         options.ref("gc", REFS);
-        double ratio = options.getDouble("ratio", 1.0 / 16);
-        planes =
-                Widths.positive(
-                        "gc", "planes", (int) (channels * ratio),
-                        String.format(Locale.ROOT, "int(%d * ratio %s)", channels, ratio));
-        String pooling = options.getString("pooling_type", "att");
+        if (options.has("planes")) {
+            planes = Widths.positive("gc", "planes", options.getInt("planes", 0), "option planes");
+        } else {
+            double ratio = options.getDouble("ratio", 1.0 / 16);
+            planes =
+                    Widths.positive(
+                            "gc", "planes", (int) (channels * ratio),
+                            String.format(Locale.ROOT, "int(%d * ratio %s)", channels, ratio));
+        }
+        String pooling = options.getString("pooling_type", options.getString("pool", "att"));
         if (!List.of("att", "avg").contains(pooling)) {
             throw new IllegalArgumentException(
                     "gc: unknown pooling_type '" + pooling + "'; valid: att, avg");
         }
         attPool = "att".equals(pooling);
-        List<String> fusions = options.getStringList("fusion_types", List.of("channel_add"));
+        List<String> fusions =
+                options.getStringList("fusion_types", options.getStringList("fusions", List.of("channel_add")));
         if (fusions.isEmpty() || !FUSIONS.containsAll(fusions)) {
             throw new IllegalArgumentException(
                     "gc: fusion_types must be a non-empty subset of [channel_add, channel_mul], got "

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -22,6 +23,12 @@ import java.util.Set;
  * ReLU to {@code att_dim}, biased covariance, {@code row_bn}, grouped conv with kernel
  * (att_dim,1), 1x1 conv to C, sigmoid. Initialisation as the official ResNet's: kaiming-normal
  * (fan_out) conv weights, BN weight 1 and bias 0.
+ *
+ * <p>The official {@code Bottleneck}'s own keyword arguments are accepted too: {@code planes}
+ * (then C = 4 * planes and, unless {@code dr_stride} is given, the official {@code DR_stride = 1
+ * if planes > 64 else 2}), {@code att_dim}, {@code attention} (only {@code '1'}, the channel mode),
+ * and {@code inplanes}, {@code stride}, {@code downsample} (null), which act before the
+ * sub-graph and are ignored. {@code DR_stride} is accepted for {@code dr_stride}.
  */
 public final class GsopChannelAttention extends AttentionBlock {
 
@@ -29,7 +36,10 @@ public final class GsopChannelAttention extends AttentionBlock {
     public static final List<String> REFS = List.of("official");
 
     /** The options this block reads. */
-    public static final Set<String> OPTIONS = Set.of("ref", "att_dim", "dr_stride");
+    public static final Set<String> OPTIONS =
+            Set.of(
+                    "ref", "att_dim", "dr_stride", "DR_stride", "planes", "inplanes", "stride", "downsample",
+                    "attention");
 
     private final int dim;
     private final int drStride;
@@ -44,7 +54,29 @@ public final class GsopChannelAttention extends AttentionBlock {
         super(channels);
         options.ref("gsop", REFS);
         dim = Widths.positive("gsop", "att_dim", options.getInt("att_dim", 128), "option att_dim");
-        drStride = Widths.positive("gsop", "dr_stride", options.getInt("dr_stride", 1), "option dr_stride");
+        String attention = String.valueOf(options.asMap().getOrDefault("attention", "1"));
+        if (!"1".equals(attention)) {
+            throw new IllegalArgumentException(
+                    "gsop: only attention='1' (GSoP channel attention) is supported, got " + attention);
+        }
+        Integer planes = options.getIntOrNull("planes");
+        if (planes != null && 4L * planes != channels) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            Locale.ROOT,
+                            "gsop: planes %d means %d channels (planes * 4), but the channel count is %d",
+                            planes,
+                            4L * planes,
+                            channels));
+        }
+        Integer stride = options.getIntOrNull("dr_stride");
+        if (stride == null) {
+            stride = options.getIntOrNull("DR_stride");
+        }
+        if (stride == null) {
+            stride = planes != null && planes <= 64 ? 2 : 1;
+        }
+        drStride = Widths.positive("gsop", "dr_stride", stride, "option dr_stride");
         addConv("conv_for_DR", dim, channels, 1, 1, true);
         addBatchNorm("bn_for_DR", dim);
         addBatchNorm("row_bn", dim);

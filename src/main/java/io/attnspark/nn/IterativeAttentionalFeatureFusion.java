@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -15,17 +16,19 @@ import java.util.Set;
  * YimianDai/open-aff {@code aff_pytorch/aff_net/fusion.py iAFF} at master c2a5b6fe, whose second
  * stage uses {@code global_att2} (as the MXNet original does). Commits a2042ee and 07cc0a85 reused
  * {@code global_att} there, leaving {@code global_att2} dead; {@code reuse_global_att=true}
- * reproduces that for weights trained with the old code. Options {@code channels} (64), {@code r}
+ * reproduces that for weights trained with the old code ({@code ref=old}, alias {@code 07cc0a85},
+ * sets it by default). Options {@code channels} (64), {@code r}
  * (4), {@code reuse_global_att} (false). Takes two inputs.
  */
 public final class IterativeAttentionalFeatureFusion extends AttentionBlock {
 
     /** The reference variants. */
-    public static final List<String> REFS = List.of("official");
+    public static final List<String> REFS = List.of("official", "old");
 
     /** The options this block reads. */
     public static final Set<String> OPTIONS = Set.of("ref", "r", "reuse_global_att");
 
+    private final String ref;
     private final boolean reuseGlobalAtt;
 
     /**
@@ -36,8 +39,10 @@ public final class IterativeAttentionalFeatureFusion extends AttentionBlock {
      */
     public IterativeAttentionalFeatureFusion(int channels, AttentionOptions options) {
         super(channels);
-        options.ref("iaff", REFS);
-        reuseGlobalAtt = options.getBoolean("reuse_global_att", false);
+        ref =
+                options.ref(
+                        "iaff", REFS, Map.of("master", "official", "07cc0a85", "old", "a2042ee", "old"));
+        reuseGlobalAtt = options.getBoolean("reuse_global_att", "old".equals(ref));
         int inter = MultiScaleChannelAttention.interChannels("iaff", channels, options);
         MultiScaleChannelAttention.addBranches(this, "", channels, inter);
         MultiScaleChannelAttention.addBranches(this, "2", channels, inter);
@@ -46,7 +51,7 @@ public final class IterativeAttentionalFeatureFusion extends AttentionBlock {
     /** {@inheritDoc} */
     @Override
     public String getReference() {
-        return "official";
+        return ref;
     }
 
     /** {@inheritDoc} */

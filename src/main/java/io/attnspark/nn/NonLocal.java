@@ -20,7 +20,8 @@ import java.util.Set;
  * at least 1), {@code sub_sample} (true: 1x1 conv then 2x2 max pool for phi and g, as AlexHex7;
  * Caffe2 pools first), {@code bn_layer} (true: BN after W, zero-initialised so that the block
  * starts as the identity; without BN the W conv is zeroed), no 1/sqrt(d) scaling. Option {@code
- * scale} multiplies the logits by {@code inter_channels^-0.5} as Caffe2's {@code USE_SCALE}. BN
+ * scale} (or {@code use_scale}) multiplies the logits by {@code inter_channels^-0.5} as Caffe2's
+ * {@code USE_SCALE}. BN
  * eps is PyTorch's 1e-5 (Caffe2: 1.0000001e-5).
  */
 public final class NonLocal extends AttentionBlock {
@@ -30,7 +31,7 @@ public final class NonLocal extends AttentionBlock {
 
     /** The options this block reads. */
     public static final Set<String> OPTIONS =
-            Set.of("ref", "inter_channels", "sub_sample", "bn_layer", "scale");
+            Set.of("ref", "inter_channels", "sub_sample", "bn_layer", "scale", "use_scale");
 
     private final int inter;
     private final boolean subSample;
@@ -51,7 +52,7 @@ public final class NonLocal extends AttentionBlock {
         inter = c == 0 ? 1 : c;
         subSample = options.getBoolean("sub_sample", true);
         bnLayer = options.getBoolean("bn_layer", true);
-        scale = options.getBoolean("scale", false);
+        scale = options.getBoolean("scale", options.getBoolean("use_scale", false));
         addConv(subSample ? "g.0" : "g", inter, channels, 1, 1, true);
         addConv("theta", inter, channels, 1, 1, true);
         addConv(subSample ? "phi.0" : "phi", inter, channels, 1, 1, true);

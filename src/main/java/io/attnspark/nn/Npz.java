@@ -116,10 +116,7 @@ public final class Npz {
         if (!d.find() || !f.find() || !s.find()) {
             throw new NpzFormatException(where + ": unreadable .npy header " + header.trim());
         }
-        if ("True".equals(f.group(1))) {
-            throw new NpzFormatException(
-                    where + ": Fortran-order arrays are not supported; save a C-order array");
-        }
+        boolean fortran = "True".equals(f.group(1));
         long[] shape =
                 Arrays.stream(s.group(1).split(","))
                         .map(String::trim)
@@ -163,7 +160,34 @@ public final class Npz {
                 default -> throw new NpzFormatException(where + ": unsupported dtype " + descr);
             }
         }
+        if (fortran && shape.length > 1) {
+            values = fortranToC(values, shape);
+        }
         return new NpyArray(descr, shape, values);
+    }
+
+    /** Reorders the values of a Fortran-order (column-major) array to C order (row-major). */
+    private static double[] fortranToC(double[] f, long[] shape) {
+        int n = shape.length;
+        double[] c = new double[f.length];
+        int[] idx = new int[n];
+        for (int i = 0; i < c.length; i++) {
+            // i is the C-order position of idx; find its Fortran-order position
+            long pos = 0;
+            long stride = 1;
+            for (int d = 0; d < n; d++) {
+                pos += idx[d] * stride;
+                stride *= shape[d];
+            }
+            c[i] = f[(int) pos];
+            for (int d = n - 1; d >= 0; d--) {
+                if (++idx[d] < shape[d]) {
+                    break;
+                }
+                idx[d] = 0;
+            }
+        }
+        return c;
     }
 
     /** IEEE 754 binary16 to float (Java 17 has no {@code Float.float16ToFloat}). */

@@ -8,8 +8,11 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Collection;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Selective Kernel convolution: M conv-BN-ReLU paths with growing receptive fields, mixed per
@@ -25,7 +28,9 @@ import java.util.Set;
  * or {@code make_divisible(out*rd_ratio, rd_divisor)} (1/16, 8). {@code ref=official} (default):
  * every path sees the whole input, as in the paper and the Caffe model; {@code ref=timm}: timm's
  * {@code split_input=True}, each path sees its share of the input channels. An explicit {@code
- * split_input} overrides either.
+ * split_input} overrides either. {@code act_layer} (ReLU) sets the paths' activation (timm does
+ * not pass it to the attention, which keeps ReLU); a list {@code kernel_size} gives one path per
+ * entry, a single int k two paths [k, k], as timm.
  */
 public final class SelectiveKernel extends AttentionBlock {
 
@@ -36,7 +41,7 @@ public final class SelectiveKernel extends AttentionBlock {
     public static final Set<String> OPTIONS =
             Set.of(
                     "ref", "out_channels", "kernel_size", "stride", "dilation", "groups", "rd_ratio",
-                    "rd_channels", "rd_divisor", "keep_3x3", "split_input", "norm_layer");
+                    "rd_channels", "rd_divisor", "keep_3x3", "split_input", "norm_layer", "act_layer");
 
     private final String ref;
     private final int out;
@@ -47,6 +52,7 @@ public final class SelectiveKernel extends AttentionBlock {
     private final int groups;
     private final boolean split;
     private final int pathIn;
+    private final UnaryOperator<NDArray> act;
 
     /**
      * Creates the block.
@@ -56,22 +62,27 @@ public final class SelectiveKernel extends AttentionBlock {
      */
     public SelectiveKernel(int channels, AttentionOptions options) {
         super(channels);
-        ref = options.ref("sk", REFS);
-        String norm = options.getString("norm_layer", "BatchNorm2d");
-        if (!List.of("batchnorm2d", "nn.batchnorm2d", "bn").contains(norm.toLowerCase(Locale.ROOT))) {
+        ref = options.ref("sk", REFS, Map.of("paper", "official", "caffe", "official"));
+        if (options.has("norm_layer") && !Activations.isBatchNorm("sk", options.asMap().get("norm_layer"))) {
             throw new IllegalArgumentException(
-                    "sk: only norm_layer BatchNorm2d (the reference default) is supported, got " + norm);
+                    "sk: only norm_layer BatchNorm2d (the reference default) is supported, got "
+                            + options.asMap().get("norm_layer"));
         }
+        act = Activations.of("sk", options, "act_layer", "relu");
         Integer o = options.getIntOrNull("out_channels");
         out = o != null && o > 0 ? o : channels;
+        // timm: kernel_size or [3, 5]; a single int k means [k, k]; a list gives one path per entry.
+        // _kernel_valid checks only the first entry of a list (k >= 3 and odd).
+        Object ksRaw = options.asMap().get("kernel_size");
         List<Integer> ks = options.getIntList("kernel_size", List.of(3, 5));
-        if (ks.size() == 1) {
-            ks = List.of(ks.get(0), ks.get(0));
+        if (ks.isEmpty() || (ksRaw != null && !(ksRaw instanceof Collection<?>) && ks.get(0) == 0)) {
+            ks = List.of(3, 5);
         }
-        for (int k : ks) {
-            if (k < 3 || k % 2 == 0) {
-                throw new IllegalArgumentException("sk: kernel sizes must be odd and >= 3, got " + ks);
-            }
+        if (ks.get(0) < 3 || ks.get(0) % 2 == 0) {
+            throw new IllegalArgumentException("sk: kernel sizes must be odd and >= 3, got " + ks);
+        }
+        if (ksRaw != null && !(ksRaw instanceof Collection<?>) && ks.size() == 1) {
+            ks = List.of(ks.get(0), ks.get(0));
         }
         paths = ks.size();
         kernels = new int[paths];
@@ -150,7 +161,7 @@ public final class SelectiveKernel extends AttentionBlock {
             NDArray xi = split ? x.get(new NDIndex(":, {}:{}", i * pathIn, (i + 1) * pathIn)) : x;
             int p = padding(i);
             NDArray u = pass.conv(xi, "paths." + i + ".conv", stride, p, p, dilations[i], groups);
-            us.add(Activation.relu(pass.batchNorm(u, "paths." + i + ".bn")));
+            us.add(act.apply(pass.batchNorm(u, "paths." + i + ".bn")));
         }
         NDArray u = NDArrays.stack(new NDList(us), 1);
         NDArray z = spatialMean(u.sum(new int[] {1}));

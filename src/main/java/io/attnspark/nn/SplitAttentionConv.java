@@ -17,7 +17,8 @@ import java.util.Set;
  * <p>Paper: Zhang et al., "ResNeSt: Split-Attention Networks", <a
  * href="https://arxiv.org/abs/2004.08955">arXiv:2004.08955</a>. Checked against the official
  * zhanghang1989/ResNeSt {@code resnest/torch/models/splat.py SplAtConv2d} and {@code rSoftMax}
- * (bcfa7c31), eval mode, {@code rectify=False}, {@code dropblock_prob=0}. Options with the
+ * (bcfa7c31), eval mode, {@code rectify=False} (or True without padding, where the reference does
+ * not rectify either), {@code dropblock_prob=0}. Options with the
  * reference's defaults: {@code channels} (output channels; default here the input channels),
  * {@code kernel_size} (required there; default 3 here), {@code stride} (1), {@code padding} (0),
  * {@code dilation} (1), {@code groups} (cardinality, 1), {@code bias} (true), {@code radix} (2),
@@ -55,9 +56,6 @@ public final class SplitAttentionConv extends AttentionBlock {
     public SplitAttentionConv(int channels, AttentionOptions options) {
         super(channels);
         options.ref("splat", REFS);
-        if (options.getBoolean("rectify", false)) {
-            throw new IllegalArgumentException("splat: rectify=True (RFConv2d) is not supported");
-        }
         if (options.getDouble("dropblock_prob", 0) > 0) {
             throw new IllegalArgumentException(
                     "splat: dropblock_prob > 0 is not supported (the reference's DropBlock2D raises too)");
@@ -70,7 +68,11 @@ public final class SplitAttentionConv extends AttentionBlock {
         stride = pair(options, "stride", 1);
         padding = pair(options, "padding", 0);
         dilation = pair(options, "dilation", 1);
-        useBn = normLayer(options.asMap().get("norm_layer"));
+        // the reference rectifies only when padded: rectify and (padding[0] > 0 or padding[1] > 0)
+        if (options.getBoolean("rectify", false) && (padding.get(0) > 0 || padding.get(1) > 0)) {
+            throw new IllegalArgumentException("splat: rectify=True with padding (RFConv2d) is not supported");
+        }
+        useBn = Activations.isBatchNorm("splat", options.asMap().get("norm_layer"));
         if (radix < 1 || cardinality < 1
                 || channels % (cardinality * radix) != 0
                 || out % cardinality != 0) {
@@ -108,24 +110,6 @@ public final class SplitAttentionConv extends AttentionBlock {
     private static Shape pair(AttentionOptions options, String key, int def) {
         List<Integer> v = options.getIntList(key, List.of(def));
         return v.size() == 1 ? new Shape(v.get(0), v.get(0)) : new Shape(v.get(0), v.get(1));
-    }
-
-    private static boolean normLayer(Object v) {
-        if (v == null || Boolean.FALSE.equals(v)) {
-            return false;
-        }
-        if (Boolean.TRUE.equals(v)) {
-            return true;
-        }
-        String s = v.toString().toLowerCase(Locale.ROOT);
-        if (List.of("none", "").contains(s)) {
-            return false;
-        }
-        if (List.of("batchnorm2d", "bn", "batchnorm", "nn.batchnorm2d").contains(s)) {
-            return true;
-        }
-        throw new IllegalArgumentException(
-                "splat: unknown norm_layer '" + v + "'; valid: null (none), \"BatchNorm2d\"");
     }
 
     /** {@inheritDoc} */

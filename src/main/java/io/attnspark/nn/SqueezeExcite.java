@@ -4,8 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Squeeze-and-Excitation: a channel gate from globally pooled features through a bottleneck MLP.
@@ -19,7 +21,9 @@ import java.util.Set;
  *       timm/layers/squeeze_excite.py SEModule}: 1x1 convs {@code fc1}/{@code fc2} with bias (as
  *       the Caffe prototxt), reduced width {@code make_divisible(C*rd_ratio, rd_divisor,
  *       round_limit=0)}; options {@code rd_ratio} (1/16), {@code rd_channels}, {@code
- *       rd_divisor} (8), {@code add_maxpool}, {@code bias}.
+ *       rd_divisor} (8), {@code add_maxpool}, {@code bias}, {@code norm_layer} (none; {@code
+ *       "BatchNorm2d"} adds {@code bn} after fc1), {@code act_layer} (relu), {@code gate_layer}
+ *       (sigmoid; also {@code hard_sigmoid} etc., see {@link Activations}).
  *   <li>{@code ref=selayer}: moskomule/senet.pytorch {@code senet/se_module.py SELayer}: Linear
  *       {@code fc.0}/{@code fc.2} without bias, reduced width {@code C // reduction}; option
  *       {@code reduction} (16).
@@ -32,11 +36,16 @@ public final class SqueezeExcite extends AttentionBlock {
 
     /** The options this block reads. */
     public static final Set<String> OPTIONS =
-            Set.of("ref", "rd_ratio", "rd_channels", "rd_divisor", "add_maxpool", "bias", "reduction");
+            Set.of(
+                    "ref", "rd_ratio", "rd_channels", "rd_divisor", "add_maxpool", "bias", "reduction",
+                    "norm_layer", "act_layer", "gate_layer");
 
     private final String ref;
     private final int reduced;
     private final boolean addMaxpool;
+    private final boolean norm;
+    private final UnaryOperator<NDArray> act;
+    private final UnaryOperator<NDArray> gate;
 
     /**
      * Creates the block.
@@ -46,7 +55,7 @@ public final class SqueezeExcite extends AttentionBlock {
      */
     public SqueezeExcite(int channels, AttentionOptions options) {
         super(channels);
-        ref = options.ref("se", REFS);
+        ref = options.ref("se", REFS, Map.of("moskomule", "selayer", "senet.pytorch", "selayer", "semodule", "timm"));
         if ("selayer".equals(ref)) {
             int r = options.getInt("reduction", 16);
             reduced =
@@ -56,6 +65,9 @@ public final class SqueezeExcite extends AttentionBlock {
             addLinear("fc.0", reduced, channels, false);
             addLinear("fc.2", channels, reduced, false);
             addMaxpool = false;
+            norm = false;
+            act = Activation::relu;
+            gate = Activation::sigmoid;
         } else {
             Integer rd = options.getIntOrNull("rd_channels");
             reduced =
@@ -66,7 +78,13 @@ public final class SqueezeExcite extends AttentionBlock {
                                     options.getInt("rd_divisor", 8),
                                     0.0);
             boolean bias = options.getBoolean("bias", true);
+            norm = Activations.isBatchNorm("se", options.asMap().get("norm_layer"));
+            act = Activations.of("se", options, "act_layer", "relu");
+            gate = Activations.of("se", options, "gate_layer", "sigmoid");
             addConv("fc1", reduced, channels, 1, 1, bias);
+            if (norm) {
+                addBatchNorm("bn", reduced);
+            }
             addConv("fc2", channels, reduced, 1, 1, bias);
             addMaxpool = options.getBoolean("add_maxpool", false);
         }
@@ -100,7 +118,11 @@ public final class SqueezeExcite extends AttentionBlock {
         if (addMaxpool) {
             s = s.mul(0.5f).add(spatialMax(x).mul(0.5f));
         }
-        NDArray z = Activation.relu(pass.conv(s, "fc1"));
-        return x.mul(Activation.sigmoid(pass.conv(z, "fc2")));
+        NDArray z = pass.conv(s, "fc1");
+        if (norm) {
+            z = pass.batchNorm(z, "bn");
+        }
+        z = act.apply(z);
+        return x.mul(gate.apply(pass.conv(z, "fc2")));
     }
 }

@@ -68,8 +68,15 @@ class AttentionsTest {
         IllegalArgumentException e =
                 assertThrows(
                         IllegalArgumentException.class,
-                        () -> Attentions.create("se", 32, AttentionOptions.of("act_layer", "gelu")));
+                        () -> Attentions.create("gc", 32, AttentionOptions.of("act_layer", "gelu")));
         assertTrue(e.getMessage().contains("act_layer=gelu"), e.getMessage());
+        // blocks whose reference takes the layer by name accept the names timm's create_act_layer knows
+        Attentions.create("se", 32, AttentionOptions.of("act_layer", "gelu", "gate_layer", "hard_sigmoid"));
+        e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> Attentions.create("se", 32, AttentionOptions.of("gate_layer", "softsign")));
+        assertTrue(e.getMessage().contains("gate_layer") && e.getMessage().contains("hard_sigmoid"), e.getMessage());
     }
 
     @Test

@@ -93,6 +93,37 @@ class BlockVectorsTest {
         }
     }
 
+    /**
+     * timm's EcaModule without {@code channels} (and without {@code kernel_size}) keeps kernel 3;
+     * with it the kernel is adaptive (5 at C=128). A config that names neither leaves the kernel
+     * to the weights.
+     */
+    @Test
+    void blockcheckTakesTheEcaKernelFromTheWeightsWhenTheConfigLeavesItOpen(@TempDir Path dir) throws Exception {
+        BlockVectors.Vector v = BlockVectors.load(BlockVectors.dir().resolve("eca_timm_c128_b2_3x5.npz"));
+        Path x = dir.resolve("x.npz");
+        Npz.write(x, Map.of("x", v.x()));
+        for (int k : new int[] {5, 3}) {
+            Map<String, NpyArray> w = new LinkedHashMap<>(v.weights());
+            if (k == 3) {
+                w.put("conv.weight", NpyArray.ofFloats(new long[] {1, 1, 3}, new float[] {0.2f, 1f, -0.3f}));
+            }
+            Path weights = dir.resolve("w" + k + ".npz");
+            Npz.write(weights, w);
+            Path out = dir.resolve("out" + k + ".npz");
+            assertEquals(
+                    0,
+                    Main.run(
+                            "blockcheck", "--block", "eca", "--config", "{\"ref\":\"timm\"}",
+                            "--weights", weights.toString(), "--input", x.toString(), "--out", out.toString()));
+            if (k == 5) {
+                try (NDManager manager = NDManager.newBaseManager()) {
+                    assertNull(BlockVectors.mismatch(Npz.read(out).get("out").toNDArray(manager), v.out(), RTOL, ATOL));
+                }
+            }
+        }
+    }
+
     @Test
     void everyRegisteredBlockHasVectorsOnSeveralShapes() {
         Map<String, Set<String>> shapes = new LinkedHashMap<>();

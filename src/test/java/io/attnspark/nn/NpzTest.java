@@ -50,6 +50,28 @@ class NpzTest {
     }
 
     @Test
+    void readsFortranOrderArraysInCOrder() {
+        // np.save(np.asfortranarray(np.arange(6, dtype='<f4').reshape(2, 3))): data 0 3 1 4 2 5
+        String header = "{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }";
+        StringBuilder h = new StringBuilder(header);
+        while ((10 + h.length() + 1) % 64 != 0) {
+            h.append(' ');
+        }
+        h.append('\n');
+        java.nio.ByteBuffer b =
+                java.nio.ByteBuffer.allocate(10 + h.length() + 24).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
+        b.putShort((short) h.length());
+        b.put(h.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        for (float v : new float[] {0, 3, 1, 4, 2, 5}) {
+            b.putFloat(v);
+        }
+        NpyArray a = Npz.parseNpy(b.array(), "f.npy");
+        assertArrayEquals(new long[] {2, 3}, a.shape());
+        assertArrayEquals(new double[] {0, 1, 2, 3, 4, 5}, a.values());
+    }
+
+    @Test
     void errorsNameTheFile(@TempDir Path dir) throws Exception {
         Path missing = dir.resolve("nope.npz");
         NpzFormatException e = assertThrows(NpzFormatException.class, () -> Npz.read(missing));
