@@ -4,6 +4,7 @@ import ai.djl.Device;
 import io.attnspark.data.Normalization;
 import io.attnspark.data.ShardData;
 import io.attnspark.model.ModelSpec;
+import io.attnspark.model.ParameterLayout;
 import io.attnspark.train.NonFiniteLossException;
 import io.attnspark.train.Replica;
 import io.attnspark.train.ShardTrainer;
@@ -45,8 +46,7 @@ public final class DistributedTrainer {
     private final ModelSpec spec;
     private final TrainingPlan plan;
     private final Normalization normalization;
-    private final int syncEvery;
-    private final int treeDepth;
+    private final SyncSchedule sync;
     private final int evalBatchSize;
 
     /**
@@ -61,15 +61,25 @@ public final class DistributedTrainer {
      */
     public DistributedTrainer(
             JavaSparkContext jsc, ModelSpec spec, TrainingPlan plan, int syncEvery, int treeDepth, int evalBatchSize) {
-        if (syncEvery < 1) {
-            throw new IllegalArgumentException("sync.every must be >= 1, got " + syncEvery);
-        }
+        this(jsc, spec, plan, SyncSchedule.every(syncEvery, Math.max(1, treeDepth)), evalBatchSize);
+    }
+
+    /**
+     * Creates a trainer with a full synchronisation schedule.
+     *
+     * @param jsc the Spark context
+     * @param spec the model
+     * @param plan per-replica training settings
+     * @param sync when to average and how to combine
+     * @param evalBatchSize images per forward pass when evaluating
+     */
+    public DistributedTrainer(
+            JavaSparkContext jsc, ModelSpec spec, TrainingPlan plan, SyncSchedule sync, int evalBatchSize) {
         this.jsc = jsc;
         this.spec = spec;
         this.plan = plan;
         this.normalization = new Normalization(spec.mean(), spec.std());
-        this.syncEvery = syncEvery;
-        this.treeDepth = Math.max(1, treeDepth);
+        this.sync = sync;
         this.evalBatchSize = evalBatchSize;
     }
 
@@ -121,14 +131,16 @@ public final class DistributedTrainer {
             int checkpointEvery) {
         float[] parameters = start.parameters();
         float[] momentum = start.momentum();
-        int totalRounds = Math.toIntExact((totalSteps + syncEvery - 1) / syncEvery);
+        int totalRounds = sync.rounds(totalSteps);
+        float[] velocity = start.serverVelocity();
+        int[][] trainable = trainableRanges();
         List<RoundMetrics> rounds = new ArrayList<>(start.rounds());
         long startNanos = System.nanoTime() - (long) (start.elapsedSeconds() * 1e9);
         long trained = start.trainedSamples();
         List<String> devices = List.of();
         for (int round = start.nextRound(); round < totalRounds; round++) {
-            long from = (long) round * syncEvery;
-            long to = Math.min(totalSteps, from + syncEvery);
+            long from = sync.firstStep(round);
+            long to = sync.endStep(round, totalSteps);
             long roundStart = System.nanoTime();
             Broadcast<ReplicaState> state = jsc.broadcast(new ReplicaState(parameters, momentum));
             double broadcastSeconds = seconds(roundStart);
@@ -138,7 +150,15 @@ public final class DistributedTrainer {
             } finally {
                 state.destroy(false);
             }
-            parameters = sum.averageParameters();
+            float[] average = sum.averageParameters();
+            if (sync.serverMomentum() > 0) {
+                if (velocity == null) {
+                    velocity = new float[average.length];
+                }
+                parameters = withServerMomentum(parameters, average, velocity, trainable);
+            } else {
+                parameters = average;
+            }
             momentum = sum.averageMomentum();
             double roundSeconds = seconds(roundStart);
             trained += sum.stats().samples();
@@ -182,7 +202,7 @@ public final class DistributedTrainer {
             if (checkpoint != null && ((round + 1) % checkpointEvery == 0 || round + 1 == totalRounds)) {
                 long checkpointStart = System.nanoTime();
                 checkpoint.accept(new TrainingState(round + 1, parameters, momentum, List.copyOf(rounds), trained,
-                        seconds(startNanos)));
+                        seconds(startNanos), velocity));
                 metrics = metrics.withCheckpointSeconds(seconds(checkpointStart));
                 rounds.set(rounds.size() - 1, metrics);
             }
@@ -201,7 +221,7 @@ public final class DistributedTrainer {
         return trainShards
                 .mapPartitionsWithIndex(
                         (shard, it) -> trainShard(shard, it, state, model, trainingPlan, norm, round, from, to), true)
-                .treeAggregate(new RoundAccumulator(), RoundAccumulator::merge, RoundAccumulator::merge, treeDepth);
+                .treeAggregate(new RoundAccumulator(), RoundAccumulator::merge, RoundAccumulator::merge, sync.treeDepth());
     }
 
     private static Iterator<RoundAccumulator> trainShard(
@@ -265,7 +285,7 @@ public final class DistributedTrainer {
         try {
             return testShards
                     .map(data -> evaluateShard(data, state, model, norm, batch))
-                    .treeReduce(StepStats::plus, treeDepth);
+                    .treeReduce(StepStats::plus, sync.treeDepth());
         } finally {
             state.destroy(false);
         }
@@ -292,6 +312,36 @@ public final class DistributedTrainer {
             } else {
                 replica.close();
             }
+        }
+    }
+
+    /**
+     * Applies server momentum: {@code v = beta v + (w - avg); w = w - v} on trainable parameters,
+     * the plain average elsewhere (running statistics).
+     */
+    private float[] withServerMomentum(float[] previous, float[] average, float[] velocity, int[][] trainable) {
+        float beta = (float) sync.serverMomentum();
+        float[] next = average.clone();
+        for (int[] range : trainable) {
+            for (int i = range[0]; i < range[1]; i++) {
+                velocity[i] = beta * velocity[i] + (previous[i] - average[i]);
+                next[i] = previous[i] - velocity[i];
+            }
+        }
+        return next;
+    }
+
+    private int[][] trainableRanges() {
+        try (Replica probe = Replica.create(spec, Device.cpu())) {
+            ParameterLayout layout = probe.layout();
+            List<int[]> ranges = new ArrayList<>();
+            for (int i = 0; i < layout.count(); i++) {
+                if (layout.trainable(i)) {
+                    int end = i + 1 < layout.count() ? layout.offset(i + 1) : layout.size();
+                    ranges.add(new int[] {layout.offset(i), end});
+                }
+            }
+            return ranges.toArray(new int[0][]);
         }
     }
 

@@ -12,6 +12,8 @@ import java.util.List;
  * @param rounds the metrics of the rounds done so far
  * @param trainedSamples images trained on so far, all replicas
  * @param elapsedSeconds training-loop wall time so far
+ * @param serverVelocity the driver's momentum on averaged updates (see {@link SyncSchedule}), or
+ *     null when not used
  */
 public record TrainingState(
         int nextRound,
@@ -19,7 +21,8 @@ public record TrainingState(
         float[] momentum,
         List<RoundMetrics> rounds,
         long trainedSamples,
-        double elapsedSeconds)
+        double elapsedSeconds,
+        float[] serverVelocity)
         implements Serializable {
 
     private static final long serialVersionUID = 1L;
@@ -32,6 +35,6 @@ public record TrainingState(
      * @return the state
      */
     public static TrainingState initial(float[] parameters, int trainableSize) {
-        return new TrainingState(0, parameters, new float[trainableSize], List.of(), 0, 0);
+        return new TrainingState(0, parameters, new float[trainableSize], List.of(), 0, 0, null);
     }
 }

@@ -105,24 +105,25 @@ class DistributedTrainerTest {
         assertClose(plain, result.parameters(), 1e-5f);
     }
 
-    @Test
-    void twoShardsAverageLikeAHandWrittenRoundLoop() {
-        TrainingPlan plan = plan(0, false);
+    /**
+     * The round loop written out by hand: two replicas, each trains its shard for the round's
+     * steps, parameters and momentum are averaged (equal weights); with server momentum beta the
+     * trainable parameters then move by {@code v = beta v + (w - avg); w -= v}.
+     */
+    private static float[] handWrittenRounds(TrainingPlan plan, SyncSchedule sync, long total) {
         Normalization norm = new Normalization(SPEC.mean(), SPEC.std());
-        float[] initial = Replica.initialParameters(SPEC, SEED);
-        int k = 3;
-        long total = 8;
-        // By hand: two replicas, each K steps on its shard, averaged (equal weights) with their momentum.
         TorchRuntime.useIntraOpThreads(1);
-        float[] params = initial;
+        float[] params = Replica.initialParameters(SPEC, SEED);
         float[] momentum = null;
+        float[] velocity = new float[params.length];
         try (Replica a = Replica.create(SPEC, Device.cpu()); Replica b = Replica.create(SPEC, Device.cpu())) {
             ShardTrainer ta = new ShardTrainer(expectedShard(0, 2), 0, plan, norm);
             ShardTrainer tb = new ShardTrainer(expectedShard(1, 2), 1, plan, norm);
             int size = a.layout().size();
             int trainable = a.layout().trainableSize();
-            for (long from = 0; from < total; from += k) {
-                long to = Math.min(total, from + k);
+            long from = 0;
+            for (int round = 0; from < total; round++) {
+                long to = Math.min(total, from + (round < sync.warmupRounds() ? 1 : sync.every()));
                 a.setState(params, momentum);
                 b.setState(params, momentum);
                 ta.train(a, from, to);
@@ -133,24 +134,79 @@ class DistributedTrainerTest {
                 float[] mb = new float[trainable];
                 a.getState(pa, ma);
                 b.getState(pb, mb);
-                params = new float[size];
-                momentum = new float[trainable];
-                for (int i = 0; i < size; i++) {
-                    params[i] = (float) (((double) pa[i] + pb[i]) / 2);
+                float[] next = new float[size];
+                for (int p = 0; p < a.layout().count(); p++) {
+                    int end = p + 1 < a.layout().count() ? a.layout().offset(p + 1) : size;
+                    for (int i = a.layout().offset(p); i < end; i++) {
+                        float avg = (float) (((double) pa[i] + pb[i]) / 2);
+                        if (sync.serverMomentum() > 0 && a.layout().trainable(p)) {
+                            velocity[i] = (float) sync.serverMomentum() * velocity[i] + (params[i] - avg);
+                            next[i] = params[i] - velocity[i];
+                        } else {
+                            next[i] = avg;
+                        }
+                    }
                 }
+                params = next;
+                momentum = new float[trainable];
                 for (int i = 0; i < trainable; i++) {
                     momentum[i] = (float) (((double) ma[i] + mb[i]) / 2);
                 }
+                from = to;
             }
         }
+        return params;
+    }
+
+    @Test
+    void twoShardsAverageLikeAHandWrittenRoundLoop() {
+        TrainingPlan plan = plan(0, false);
+        SyncSchedule sync = SyncSchedule.every(3, 2);
+        float[] expected = handWrittenRounds(plan, sync, 8);
         JavaRDD<ShardData> shards = ShardedTable.shuffled(train, 2, SEED, 0);
-        TrainingResult result = new DistributedTrainer(jsc, SPEC, plan, k, 2, 64)
-                .train(shards, null, initial, total, 6, null);
+        TrainingResult result = new DistributedTrainer(jsc, SPEC, plan, 3, 2, 64)
+                .train(shards, null, Replica.initialParameters(SPEC, SEED), 8, 6, null);
         shards.unpersist(false);
 
         assertEquals(3, result.rounds().size());
-        assertEquals(2 * 16 * total, result.trainedSamples());
-        assertClose(params, result.parameters(), 1e-5f);
+        assertEquals(2 * 16 * 8, result.trainedSamples());
+        assertClose(expected, result.parameters(), 1e-5f);
+    }
+
+    @Test
+    void warmupRoundsAndServerMomentumFollowTheirDefinition() {
+        TrainingPlan plan = plan(0, false);
+        SyncSchedule sync = new SyncSchedule(3, 2, 0.5, 2);
+        float[] expected = handWrittenRounds(plan, sync, 9);
+        float[] plain = handWrittenRounds(plan, SyncSchedule.every(3, 2), 9);
+        JavaRDD<ShardData> shards = ShardedTable.shuffled(train, 2, SEED, 0);
+        float[] initial = Replica.initialParameters(SPEC, SEED);
+        int trainable;
+        try (Replica probe = Replica.create(SPEC, Device.cpu())) {
+            trainable = probe.layout().trainableSize();
+        }
+        TrainingResult result = new DistributedTrainer(jsc, SPEC, plan, sync, 64)
+                .train(shards, null, TrainingState.initial(initial, trainable), 9, 6, null, null, 1);
+        shards.unpersist(false);
+
+        // Rounds: steps {0}, {1}, then 3 at a time: {2,3,4}, {5,6,7}, {8}.
+        assertEquals(5, result.rounds().size());
+        assertEquals(List.of(0L, 1L, 2L, 5L, 8L), result.rounds().stream().map(RoundMetrics::firstStep).toList());
+        assertClose(expected, result.parameters(), 1e-5f);
+        assertTrue(maxDifference(expected, plain) > 1e-4, "server momentum changed the result");
+    }
+
+    @Test
+    void divergingReplicaStopsTheRunNamingRoundAndShard() {
+        TrainingPlan exploding = new TrainingPlan(16, SEED, new LearningRateSchedule(1e6, 0, 12, 1e6),
+                new SgdSettings(0.9, 0), 0, false);
+        JavaRDD<ShardData> shards = ShardedTable.shuffled(train, 2, SEED, 0);
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                () -> new DistributedTrainer(jsc, SPEC, exploding, 2, 2, 64)
+                        .train(shards, null, Replica.initialParameters(SPEC, SEED), 12, 6, null));
+        shards.unpersist(false);
+        String message = String.valueOf(e.getMessage());
+        assertTrue(message.contains("round ") && message.contains("shard ") && message.contains("loss"), message);
     }
 
     @Test

@@ -1,0 +1,32 @@
+package io.attnspark.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class SyncScheduleTest {
+
+    @Test
+    void warmupRoundsTakeOneStepThenKSteps() {
+        SyncSchedule s = new SyncSchedule(10, 3, 0, 2);
+        assertEquals(0, s.firstStep(0));
+        assertEquals(2, s.firstStep(2));
+        assertEquals(3, s.firstStep(3));
+        assertEquals(13, s.firstStep(4));
+        assertEquals(3 + 5, s.rounds(50)); // 3 warm-up rounds + ceil(47 / 10)
+        assertEquals(50, s.endStep(7, 50));
+        assertEquals(2, s.rounds(2));
+    }
+
+    @Test
+    void invalidSettingsNameTheirKey() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new SyncSchedule(0, 0, 0, 1))
+                .getMessage().contains("sync.every"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new SyncSchedule(1, 0, 1.0, 1))
+                .getMessage().contains("sync.server-momentum"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new SyncSchedule(1, -1, 0, 1))
+                .getMessage().contains("sync.warmup-rounds"));
+    }
+}
