@@ -13,6 +13,8 @@ public final class VersionProvider implements CommandLine.IVersionProvider {
             "attnspark " + (own == null ? "(development build)" : own),
             "Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION(),
             "DJL " + ai.djl.engine.Engine.class.getPackage().getImplementationVersion(),
+            // Loads libtorch: also how images warm DJL's native cache at build time.
+            "PyTorch " + ai.djl.engine.Engine.getEngine("PyTorch").getVersion(),
             "Java " + System.getProperty("java.version")
         };
     }
