@@ -29,6 +29,8 @@ import org.apache.spark.broadcast.Broadcast;
  */
 public final class DistributedTrainer {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DistributedTrainer.class);
+
     /** Called after every round, on the driver. */
     @FunctionalInterface
     public interface RoundListener {
@@ -176,6 +178,12 @@ public final class DistributedTrainer {
             double slowestTask = tasks[tasks.length - 1];
             double[] compute = sum.computeSeconds();
             double[] load = sum.loadSeconds();
+            double median = tasks[tasks.length / 2];
+            if (tasks.length > 1 && slowestTask > 1.5 * median && slowestTask - median > 1.0) {
+                LOG.warn(String.format(java.util.Locale.ROOT,
+                        "round %d: slowest task %.1f s, median %.1f s, fastest %.1f s: a straggler holds the round",
+                        round, slowestTask, median, tasks[0]));
+            }
             RoundMetrics metrics =
                     new RoundMetrics(
                             round,
