@@ -65,7 +65,7 @@ public final class JobConfig {
     private static void checkKnown(Config given, Config defaults, String where) {
         for (Map.Entry<String, ConfigValue> entry : given.entrySet()) {
             String key = entry.getKey();
-            if (!defaults.hasPath(key)) {
+            if (!defaults.hasPath(key) && !inOpenSection(key, defaults)) {
                 TreeSet<String> valid = new TreeSet<>();
                 String section = key.contains(".") ? key.substring(0, key.indexOf('.')) : "";
                 for (Map.Entry<String, ConfigValue> d : defaults.entrySet()) {
@@ -79,6 +79,43 @@ public final class JobConfig {
                 throw new ConfigError("unknown key '" + key + "' " + where + "; valid keys: " + valid);
             }
         }
+    }
+
+    /**
+     * Whether a key lies below an empty object of the defaults: such a section is open, its keys
+     * belong to someone else (an attention module's options) and are checked there.
+     */
+    private static boolean inOpenSection(String key, Config defaults) {
+        List<String> parts = com.typesafe.config.ConfigUtil.splitPath(key);
+        for (int i = 1; i < parts.size(); i++) {
+            String prefix = com.typesafe.config.ConfigUtil.joinPath(parts.subList(0, i));
+            if (defaults.hasPath(prefix)
+                    && defaults.getValue(prefix).valueType() == com.typesafe.config.ConfigValueType.OBJECT
+                    && defaults.getObject(prefix).isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Reads an object as plain Java values (numbers, booleans, strings, lists, maps).
+     *
+     * @param key the key
+     * @return the object's entries
+     */
+    public Map<String, Object> getObject(String key) {
+        return get(key, k -> config.getObject(k).unwrapped());
+    }
+
+    /**
+     * Reads a list of ints.
+     *
+     * @param key the key
+     * @return the values
+     */
+    public List<Integer> getIntList(String key) {
+        return get(key, config::getIntList);
     }
 
     /**

@@ -2,10 +2,16 @@ package io.attnspark.cli;
 
 import io.attnspark.dist.TrainJob;
 import io.attnspark.dist.TrainingResult;
+import io.attnspark.model.AttentionPlacement;
+import io.attnspark.model.Backbone;
+import io.attnspark.model.ModelSpec;
+import io.attnspark.model.ResidualNetworkBuilder;
+import io.attnspark.nn.Attentions;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -20,6 +26,9 @@ import picocli.CommandLine.Parameters;
 public final class TrainCommand implements Callable<Integer> {
 
     static final String DEFAULTS = "attnspark/train-defaults.conf";
+
+    /** The value of a placement key that keeps the module's paper placement. */
+    private static final String DEFAULT = "default";
 
     @Option(names = "--conf", description = "Job config (HOCON), e.g. conf/train-fmnist.conf.")
     File conf;
@@ -102,12 +111,12 @@ public final class TrainCommand implements Callable<Integer> {
                 c.getInt("checkpoint.keep"),
                 resume,
                 c.toJson(),
-                c.flatten());
+                c.flatten(),
+                placement(c),
+                c.getBoolean("model.zero-init-residual"));
         require(s.trainLimit() >= 0, "data.train-limit", s.trainLimit(), ">= 0");
         require(s.testLimit() >= 0, "data.test-limit", s.testLimit(), ">= 0");
-        require(s.depth() >= 8 && (s.depth() - 2) % 6 == 0, "model.depth", s.depth(), "6n+2: 8, 14, 20, 32, 44, 56, 110, ...");
-        require(s.backbone().equals("resnet-cifar"), "model.backbone", s.backbone(), "one of [resnet-cifar]");
-        require(s.attention().equals("none"), "model.attention", s.attention(), "one of [none]");
+        checkModel(s);
         require(s.epochs() > 0, "train.epochs", s.epochs(), "> 0");
         require(s.batchSize() >= 1, "train.batch-size", s.batchSize(), ">= 1");
         require(s.learningRate() > 0, "train.lr", s.learningRate(), "> 0");
@@ -127,6 +136,80 @@ public final class TrainCommand implements Callable<Integer> {
         require(!s.table().isBlank(), "data.table", "\"\"", "a table path");
         require(!s.output().isBlank(), "output.path", "\"\"", "a folder path");
         return s;
+    }
+
+    /**
+     * The attention placement from {@code model.placement.*} and {@code model.attention-options}
+     * on top of the module's default placement; null for {@code none}.
+     */
+    private static AttentionPlacement placement(JobConfig c) {
+        String attention = c.getString("model.attention");
+        String position = c.getString("model.placement.position");
+        List<Integer> stages = c.getIntList("model.placement.stages");
+        String blocks = c.getString("model.placement.blocks");
+        Map<String, Object> options = c.getObject("model.attention-options");
+        require(attention.equals(ModelSpec.NONE) || Attentions.names().contains(attention), "model.attention",
+                attention, "none or one of [" + String.join(", ", Attentions.names()) + "]");
+        if (attention.equals(ModelSpec.NONE)) {
+            require(position.equals(DEFAULT), "model.placement.position", position, "default when model.attention = none");
+            require(stages.isEmpty(), "model.placement.stages", stages, "[] when model.attention = none");
+            require(blocks.equals(DEFAULT), "model.placement.blocks", blocks, "default when model.attention = none");
+            require(options.isEmpty(), "model.attention-options", options, "{} when model.attention = none");
+            return null;
+        }
+        Backbone backbone;
+        try {
+            backbone = Backbone.of(c.getString("model.backbone"));
+        } catch (IllegalArgumentException e) {
+            return null; // named by checkModel
+        }
+        AttentionPlacement p = AttentionPlacement.defaults(attention, backbone);
+        try {
+            if (!position.equals(DEFAULT)) {
+                p = p.withPosition(AttentionPlacement.Position.of(position));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ConfigError("model.placement.position = " + position + " is invalid: " + e.getMessage());
+        }
+        try {
+            if (!stages.isEmpty()) {
+                p = p.withStages(stages);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ConfigError("model.placement.stages = " + stages + " is invalid: " + e.getMessage());
+        }
+        try {
+            if (!blocks.equals(DEFAULT)) {
+                p = p.withBlocks(AttentionPlacement.Blocks.of(blocks));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ConfigError("model.placement.blocks = " + blocks + " is invalid: " + e.getMessage());
+        }
+        return p.withOptions(options);
+    }
+
+    /** Validates backbone, depth, attention and placement by building the (uninitialised) network. */
+    private static void checkModel(TrainJob.Settings s) {
+        Backbone backbone;
+        try {
+            backbone = Backbone.of(s.backbone());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigError("model.backbone = " + s.backbone() + " is invalid: " + e.getMessage());
+        }
+        try {
+            backbone.layout(s.depth());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigError("model.depth = " + s.depth() + " is invalid: " + e.getMessage());
+        }
+        require(s.attention().equals(ModelSpec.NONE) || Attentions.names().contains(s.attention()), "model.attention",
+                s.attention(), "none or one of [" + String.join(", ", Attentions.names()) + "]");
+        try {
+            new ResidualNetworkBuilder(backbone, s.depth(), 2, s.attention(), s.placement(), s.zeroInitResidual())
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigError("model.attention = " + s.attention()
+                    + " with model.placement / model.attention-options is invalid: " + e.getMessage());
+        }
     }
 
     private static void require(boolean ok, String key, Object value, String valid) {

@@ -4,6 +4,7 @@ import io.attnspark.data.BadInputException;
 import io.attnspark.data.ImageTable;
 import io.attnspark.data.Normalization;
 import io.attnspark.data.ShardData;
+import io.attnspark.model.AttentionPlacement;
 import io.attnspark.model.ModelArtifact;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.train.LearningRateSchedule;
@@ -65,6 +66,8 @@ public final class TrainJob {
      * @param resume continue from the newest checkpoint under the output path, if any
      * @param configJson the resolved configuration, stored with the run
      * @param configFlat the resolved configuration as key/value pairs
+     * @param placement where the attention module goes; null for its paper's placement
+     * @param zeroInitResidual whether the last BN gamma of each residual branch starts at 0
      */
     public record Settings(
             String table,
@@ -92,7 +95,44 @@ public final class TrainJob {
             int checkpointKeep,
             boolean resume,
             String configJson,
-            Map<String, String> configFlat) {}
+            Map<String, String> configFlat,
+            AttentionPlacement placement,
+            boolean zeroInitResidual) {
+
+        /**
+         * Settings with the attention module at its paper's placement and torchvision's
+         * initialisation; see the record's parameters.
+         */
+        public Settings(
+                String table,
+                String output,
+                long trainLimit,
+                long testLimit,
+                String backbone,
+                int depth,
+                String attention,
+                double epochs,
+                int batchSize,
+                double learningRate,
+                double finalLearningRate,
+                double warmupEpochs,
+                double momentum,
+                double weightDecay,
+                int cropPadding,
+                boolean flip,
+                long seed,
+                int shards,
+                int syncEvery,
+                int treeDepth,
+                int evalBatchSize,
+                int checkpointEvery,
+                int checkpointKeep,
+                boolean resume,
+                String configJson,
+                Map<String, String> configFlat) {
+            this(table, output, trainLimit, testLimit, backbone, depth, attention, epochs, batchSize, learningRate, finalLearningRate, warmupEpochs, momentum, weightDecay, cropPadding, flip, seed, shards, syncEvery, treeDepth, evalBatchSize, checkpointEvery, checkpointKeep, resume, configJson, configFlat, null, false);
+        }
+    }
 
     /** What a finished job reports. */
     public record Outcome(String runId, TrainingResult result, String modelPath, int shards, long trainImages, long testImages) {}
@@ -181,7 +221,8 @@ public final class TrainJob {
                 testImages, String.format(Locale.ROOT, "%.1f", (System.nanoTime() - started0) / 1e9));
 
         ModelSpec spec = new ModelSpec(s.backbone(), s.depth(), s.attention(), first.channels(), first.height(),
-                first.width(), classNames, normalization.mean(), normalization.std());
+                first.width(), classNames, normalization.mean(), normalization.std(), s.placement(),
+                s.zeroInitResidual());
         int stepsPerEpoch = smallest / s.batchSize();
         long totalSteps = Math.max(1, Math.round(s.epochs() * stepsPerEpoch));
         long warmup = Math.min(totalSteps - 1, Math.round(s.warmupEpochs() * stepsPerEpoch));

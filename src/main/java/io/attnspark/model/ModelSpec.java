@@ -2,9 +2,12 @@ package io.attnspark.model;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.attnspark.nn.Attentions;
 import java.util.List;
 import java.util.Locale;
 
@@ -13,15 +16,23 @@ import java.util.Locale;
  * and the input normalisation. The same spec always builds the same parameter layout, so a
  * parameter file is only meaningful together with its spec.
  *
- * @param backbone the backbone family; {@code resnet-cifar} for now
- * @param depth the backbone depth (6n+2 for {@code resnet-cifar})
- * @param attention the attention module name, {@code none} for the plain backbone
+ * @param backbone the backbone family ({@link Backbone}): {@code resnet-cifar}, {@code resnet},
+ *     {@code resnext-32x4d}
+ * @param depth the backbone depth (6n+2 for {@code resnet-cifar}; 18, 34, 50, 101, 152 for {@code
+ *     resnet}; 50, 101, 152 for {@code resnext-32x4d})
+ * @param attention the attention module's registry name ({@code io.attnspark.nn.Attentions}),
+ *     {@code none} for the plain backbone
  * @param inputChannels image channels
  * @param imageHeight image height in pixels
  * @param imageWidth image width in pixels
  * @param classNames the class names, index = label
  * @param mean per-channel mean of the training pixels, on the 0..1 scale
  * @param std per-channel standard deviation of the training pixels, on the 0..1 scale
+ * @param placement where the attention module goes; null for {@code none}; a spec without one
+ *     (JSON written before placements existed, or the short constructor) gets the module's
+ *     default ({@link AttentionPlacement#defaults(String, Backbone)})
+ * @param zeroInitResidual whether the last BN gamma of each residual branch starts at 0
+ *     (torchvision's {@code zero_init_residual}; absent in JSON means false)
  */
 public record ModelSpec(
         String backbone,
@@ -32,24 +43,35 @@ public record ModelSpec(
         int imageWidth,
         List<String> classNames,
         float[] mean,
-        float[] std) implements java.io.Serializable {
+        float[] std,
+        @JsonInclude(JsonInclude.Include.NON_NULL) AttentionPlacement placement,
+        boolean zeroInitResidual) implements java.io.Serializable {
 
     /** The CIFAR-style ResNet of He et al. 2016, section 4.2. */
     public static final String RESNET_CIFAR = "resnet-cifar";
+
+    /** The attention name of the plain backbone. */
+    public static final String NONE = "none";
 
     private static final ObjectMapper JSON =
             new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
 
     /** Validates the spec so that a bad one fails here, not deep inside DJL. */
+    @JsonCreator
     public ModelSpec {
-        if (!RESNET_CIFAR.equals(backbone)) {
-            throw new IllegalArgumentException(
-                    "unknown backbone '" + backbone + "'; valid: [" + RESNET_CIFAR + "]");
-        }
-        CifarResNet.blocksPerStage(depth);
-        if (!"none".equals(attention)) {
-            throw new IllegalArgumentException(
-                    "unknown attention '" + attention + "'; valid: [none]");
+        Backbone family = Backbone.of(backbone);
+        Backbone.Layout layout = family.layout(depth);
+        if (NONE.equals(attention)) {
+            if (placement != null) {
+                throw new IllegalArgumentException("an attention placement was given but attention is 'none'");
+            }
+        } else {
+            if (attention == null || !Attentions.names().contains(attention)) {
+                throw new IllegalArgumentException(
+                        "unknown attention '" + attention + "'; valid: none, " + String.join(", ", Attentions.names()));
+            }
+            placement = placement != null ? placement : AttentionPlacement.defaults(attention, family);
+            placement.check(attention, layout);
         }
         if (inputChannels < 1 || imageHeight < 1 || imageWidth < 1) {
             throw new IllegalArgumentException(
@@ -73,6 +95,45 @@ public record ModelSpec(
             }
         }
         classNames = List.copyOf(classNames);
+    }
+
+    /**
+     * A spec with the attention module at its default placement and torchvision's default
+     * initialisation.
+     *
+     * @param backbone the backbone family
+     * @param depth the depth
+     * @param attention the attention module, or {@code none}
+     * @param inputChannels image channels
+     * @param imageHeight image height
+     * @param imageWidth image width
+     * @param classNames the class names
+     * @param mean per-channel mean
+     * @param std per-channel standard deviation
+     */
+    public ModelSpec(
+            String backbone,
+            int depth,
+            String attention,
+            int inputChannels,
+            int imageHeight,
+            int imageWidth,
+            List<String> classNames,
+            float[] mean,
+            float[] std) {
+        this(backbone, depth, attention, inputChannels, imageHeight, imageWidth, classNames, mean, std, null, false);
+    }
+
+    /**
+     * A copy with another attention module and placement.
+     *
+     * @param module the module, or {@code none}
+     * @param where its placement, or null for the module's default
+     * @return the copy
+     */
+    public ModelSpec withAttention(String module, AttentionPlacement where) {
+        return new ModelSpec(backbone, depth, module, inputChannels, imageHeight, imageWidth, classNames, mean, std,
+                where, zeroInitResidual);
     }
 
     /**
@@ -100,17 +161,18 @@ public record ModelSpec(
      * @return the block
      */
     public Block newBlock() {
-        return CifarResNet.build(depth, classes());
+        return new ResidualNetworkBuilder(this).build();
     }
 
     /**
-     * A short name for tables and logs, e.g. {@code resnet-cifar-20} or {@code resnet-cifar-20+se}.
+     * A short name for tables and logs, e.g. {@code resnet-cifar-20}, {@code resnet-cifar-20+se},
+     * {@code resnet50+cbam}, {@code resnext50_32x4d+sk}.
      *
      * @return the name
      */
     public String displayName() {
-        String base = backbone + "-" + depth;
-        return "none".equals(attention) ? base : base + "+" + attention;
+        String base = new Backbone.Choice(Backbone.of(backbone), depth).displayName();
+        return NONE.equals(attention) ? base : base + "+" + attention;
     }
 
     /**

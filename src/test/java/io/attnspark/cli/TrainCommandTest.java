@@ -8,6 +8,7 @@ import io.attnspark.TestImages;
 import io.attnspark.TestSpark;
 import io.attnspark.data.BadInputException;
 import io.attnspark.dist.TrainJob;
+import io.attnspark.model.AttentionPlacement;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -81,5 +82,51 @@ class TrainCommandTest {
         BadInputException e = assertThrows(BadInputException.class, () -> new TrainJob(TestSpark.session(), s).run(null));
         assertTrue(e.getMessage().contains("3 training images") && e.getMessage().contains("4 shards"), e.getMessage());
         assertTrue(Files.notExists(dir.resolve("out")), "nothing written");
+    }
+
+    @Test
+    void attentionWithPlacementAndOptionsBecomesSettings() {
+        TrainJob.Settings s = settings("model.attention=se", "model.placement.stages=[2,3]",
+                "model.attention-options.rd_ratio=0.25", "model.zero-init-residual=true");
+        assertEquals("se", s.attention());
+        assertEquals(List.of(2, 3), s.placement().stages());
+        assertEquals(AttentionPlacement.Position.BRANCH, s.placement().position());
+        assertEquals(0.25, s.placement().attentionOptions().getDouble("rd_ratio", 0));
+        assertTrue(s.zeroInitResidual());
+        assertEquals(null, settings("model.attention=none").placement());
+        TrainJob.Settings nl = settings("model.attention=nonlocal", "model.backbone=resnet", "model.depth=18");
+        assertEquals(AttentionPlacement.Blocks.EVERY_OTHER, nl.placement().blocks());
+    }
+
+    @Test
+    void badAttentionSettingsNameTheKey() {
+        assertTrue(assertThrows(ConfigError.class, () -> settings("model.attention=sqeeze")).getMessage()
+                .contains("model.attention = sqeeze"));
+        assertTrue(assertThrows(ConfigError.class, () -> settings("model.attention=se",
+                "model.placement.position=fusion")).getMessage().contains("model.attention = se"));
+        assertTrue(assertThrows(ConfigError.class, () -> settings("model.attention=se",
+                "model.placement.position=inside")).getMessage().contains("model.placement.position = inside"));
+        ConfigError e = assertThrows(ConfigError.class, () -> settings("model.attention=se",
+                "model.attention-options.rd_ratoi=0.25"));
+        assertTrue(e.getMessage().contains("rd_ratoi") && e.getMessage().contains("rd_ratio"), e.getMessage());
+        assertTrue(assertThrows(ConfigError.class, () -> settings("model.attention-options.r=4")).getMessage()
+                .contains("model.attention-options"));
+        assertTrue(assertThrows(ConfigError.class, () -> settings("model.backbone=resnet", "model.depth=20"))
+                .getMessage().contains("model.depth = 20"));
+    }
+
+    @Test
+    void trainJobTrainsAnAttentionVariant(@TempDir Path dir) {
+        String table = dir.resolve("tiny").toString();
+        TestImages.writeTable(TestSpark.session(), table, 32, 8, 12, 5);
+        TrainJob.Settings s = settings("data.table=\"" + table + "\"", "output.path=\"" + dir.resolve("out") + "\"",
+                "model.depth=8", "model.attention=cbam", "sync.shards=2", "sync.every=1", "train.batch-size=8",
+                "train.epochs=1", "train.warmup-epochs=0");
+        TrainJob.Outcome outcome = new TrainJob(TestSpark.session(), s).run(null);
+        assertEquals(2, outcome.result().rounds().size());
+        assertTrue(Double.isFinite(outcome.result().rounds().get(1).loss()));
+        String spec = TestSpark.session().read().parquet(dir.resolve("out/tables/runs").toString())
+                .select("model").first().getString(0);
+        assertEquals("resnet-cifar-8+cbam", spec);
     }
 }
