@@ -1,5 +1,6 @@
 package io.attnspark.cli;
 
+import io.attnspark.dist.SyncSchedule;
 import io.attnspark.dist.TrainJob;
 import io.attnspark.dist.TrainingResult;
 import io.attnspark.model.AttentionPlacement;
@@ -104,8 +105,7 @@ public final class TrainCommand implements Callable<Integer> {
                 c.getBoolean("train.augment.flip"),
                 c.getLong("train.seed"),
                 c.getInt("sync.shards"),
-                c.getInt("sync.every"),
-                c.getInt("sync.tree-depth"),
+                sync(c),
                 c.getInt("train.eval-batch-size"),
                 c.getInt("checkpoint.every"),
                 c.getInt("checkpoint.keep"),
@@ -129,8 +129,6 @@ public final class TrainCommand implements Callable<Integer> {
         require(s.cropPadding() >= 0, "train.augment.crop-padding", s.cropPadding(), ">= 0");
         require(s.evalBatchSize() >= 1, "train.eval-batch-size", s.evalBatchSize(), ">= 1");
         require(s.shards() >= 0, "sync.shards", s.shards(), ">= 0 (0: the master's default parallelism)");
-        require(s.syncEvery() >= 1, "sync.every", s.syncEvery(), ">= 1");
-        require(s.treeDepth() >= 1, "sync.tree-depth", s.treeDepth(), ">= 1");
         require(s.checkpointEvery() >= 1, "checkpoint.every", s.checkpointEvery(), ">= 1");
         require(s.checkpointKeep() >= 1, "checkpoint.keep", s.checkpointKeep(), ">= 1");
         require(!s.table().isBlank(), "data.table", "\"\"", "a table path");
@@ -210,6 +208,18 @@ public final class TrainCommand implements Callable<Integer> {
             throw new ConfigError("model.attention = " + s.attention()
                     + " with model.placement / model.attention-options is invalid: " + e.getMessage());
         }
+    }
+
+    private static SyncSchedule sync(JobConfig c) {
+        int every = c.getInt("sync.every");
+        int warmupRounds = c.getInt("sync.warmup-rounds");
+        double serverMomentum = c.getDouble("sync.server-momentum");
+        int treeDepth = c.getInt("sync.tree-depth");
+        require(every >= 1, "sync.every", every, ">= 1");
+        require(warmupRounds >= 0, "sync.warmup-rounds", warmupRounds, ">= 0");
+        require(serverMomentum >= 0 && serverMomentum < 1, "sync.server-momentum", serverMomentum, "in [0, 1)");
+        require(treeDepth >= 1, "sync.tree-depth", treeDepth, ">= 1");
+        return new SyncSchedule(every, warmupRounds, serverMomentum, treeDepth);
     }
 
     private static void require(boolean ok, String key, Object value, String valid) {

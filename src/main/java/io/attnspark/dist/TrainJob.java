@@ -58,8 +58,7 @@ public final class TrainJob {
      * @param flip random horizontal flips
      * @param seed the run seed
      * @param shards replicas (0: the master's default parallelism)
-     * @param syncEvery local steps between averages (K)
-     * @param treeDepth depth of the tree aggregation
+     * @param sync when replicas are averaged and how (K, warm-up rounds, server momentum, tree depth)
      * @param evalBatchSize images per forward pass when evaluating
      * @param checkpointEvery rounds between checkpoints (the last round is always checkpointed)
      * @param checkpointKeep how many checkpoints to keep
@@ -88,8 +87,7 @@ public final class TrainJob {
             boolean flip,
             long seed,
             int shards,
-            int syncEvery,
-            int treeDepth,
+            SyncSchedule sync,
             int evalBatchSize,
             int checkpointEvery,
             int checkpointKeep,
@@ -97,42 +95,7 @@ public final class TrainJob {
             String configJson,
             Map<String, String> configFlat,
             AttentionPlacement placement,
-            boolean zeroInitResidual) {
-
-        /**
-         * Settings with the attention module at its paper's placement and torchvision's
-         * initialisation; see the record's parameters.
-         */
-        public Settings(
-                String table,
-                String output,
-                long trainLimit,
-                long testLimit,
-                String backbone,
-                int depth,
-                String attention,
-                double epochs,
-                int batchSize,
-                double learningRate,
-                double finalLearningRate,
-                double warmupEpochs,
-                double momentum,
-                double weightDecay,
-                int cropPadding,
-                boolean flip,
-                long seed,
-                int shards,
-                int syncEvery,
-                int treeDepth,
-                int evalBatchSize,
-                int checkpointEvery,
-                int checkpointKeep,
-                boolean resume,
-                String configJson,
-                Map<String, String> configFlat) {
-            this(table, output, trainLimit, testLimit, backbone, depth, attention, epochs, batchSize, learningRate, finalLearningRate, warmupEpochs, momentum, weightDecay, cropPadding, flip, seed, shards, syncEvery, treeDepth, evalBatchSize, checkpointEvery, checkpointKeep, resume, configJson, configFlat, null, false);
-        }
-    }
+            boolean zeroInitResidual) {}
 
     /** What a finished job reports. */
     public record Outcome(String runId, TrainingResult result, String modelPath, int shards, long trainImages, long testImages) {}
@@ -235,7 +198,7 @@ public final class TrainJob {
             trainableSize = probe.layout().trainableSize();
         }
         Checkpoints checkpoints = new Checkpoints(s.output() + "/checkpoints", jsc.hadoopConfiguration(), s.checkpointKeep());
-        String fingerprint = fingerprint(spec, plan, shards, totalSteps, trainImages);
+        String fingerprint = fingerprint(spec, plan, shards, totalSteps, trainImages) + " " + s.sync();
         TrainingState start = TrainingState.initial(initial, trainableSize);
         java.util.Optional<Checkpoints.Saved> saved = checkpoints.latest();
         if (saved.isPresent() && !s.resume()) {
@@ -261,7 +224,7 @@ public final class TrainJob {
             LOG.info("No checkpoint under {}/checkpoints: starting run {} from the beginning", s.output(), runId);
         }
         String id = runId;
-        DistributedTrainer trainer = new DistributedTrainer(jsc, spec, plan, s.syncEvery(), s.treeDepth(), s.evalBatchSize());
+        DistributedTrainer trainer = new DistributedTrainer(jsc, spec, plan, s.sync(), s.evalBatchSize());
         TrainingResult result = trainer.train(trainShards, testImages > 0 ? testShards : null, start, totalSteps,
                 stepsPerEpoch, listener, state -> checkpoints.save(id, fingerprint, state), s.checkpointEvery());
 
@@ -276,7 +239,7 @@ public final class TrainJob {
         RoundMetrics lastEval = testImages > 0 ? result.lastEvaluated() : last;
         RunTables.appendRun(spark, s.output() + "/tables/runs",
                 runId, Timestamp.from(started), spec.attention().equals("none") ? "baseline" : spec.attention(),
-                spec.displayName(), s.seed(), (long) initial.length, shards, s.syncEvery(), s.epochs(),
+                spec.displayName(), s.seed(), (long) initial.length, shards, s.sync().every(), s.epochs(),
                 result.rounds().size(), trainImages, testImages, last.loss(),
                 lastEval.testAccuracy(), result.bestTestAccuracy(), lastEval.testLoss(), result.wallSeconds(),
                 result.imagesPerSecond(), executors(jsc), String.join("; ", result.devices()), modelPath,

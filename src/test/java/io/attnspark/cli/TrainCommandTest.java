@@ -24,10 +24,12 @@ class TrainCommandTest {
     @Test
     void jobFileGivesTheRunsSettings() {
         TrainJob.Settings s = TrainCommand.settings(JobConfig.load(TrainCommand.DEFAULTS,
-                Path.of("conf/train-fmnist.conf").toFile(), List.of("sync.every=50")));
+                Path.of("conf/train-fmnist.conf").toFile(), List.of("sync.every=50", "sync.server-momentum=0.5")));
         assertEquals(20, s.depth());
         assertEquals(2, s.shards());
-        assertEquals(50, s.syncEvery());
+        assertEquals(50, s.sync().every());
+        assertEquals(0.5, s.sync().serverMomentum());
+        assertEquals(0, s.sync().warmupRounds());
         assertTrue(s.configJson().contains("\"every\":50"), s.configJson());
         assertEquals("50", s.configFlat().get("sync.every"));
     }
@@ -51,6 +53,12 @@ class TrainCommandTest {
     void wrongTypeIsNamed() {
         ConfigError e = assertThrows(ConfigError.class, () -> settings("train.batch-size=big"));
         assertTrue(e.getMessage().contains("train.batch-size"), e.getMessage());
+    }
+
+    @Test
+    void serverMomentumOfOneIsRejected() {
+        ConfigError e = assertThrows(ConfigError.class, () -> settings("sync.server-momentum=1"));
+        assertTrue(e.getMessage().contains("sync.server-momentum = 1.0"), e.getMessage());
     }
 
     @Test

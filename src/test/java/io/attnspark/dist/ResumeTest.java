@@ -26,7 +26,7 @@ class ResumeTest {
 
     private static TrainJob.Settings settings(String table, String output, boolean resume, int keep) {
         return new TrainJob.Settings(table, output, 0, 0, "resnet-cifar", 8, "none", 2, 16, 0.05, 0, 0.25, 0.9, 5e-4,
-                2, true, 11, 2, 2, 2, 64, 1, keep, resume, "{}", Map.of("k", "v"));
+                2, true, 11, 2, new SyncSchedule(2, 1, 0.3, 2), 64, 1, keep, resume, "{}", Map.of("k", "v"), null, false);
     }
 
     private static float[] modelParameters(String output) {
