@@ -2,13 +2,11 @@ package io.attnspark.cli;
 
 import ai.djl.Device;
 import io.attnspark.model.ModelSpec;
+import io.attnspark.nn.bench.PeakMemory;
 import io.attnspark.nn.Attentions;
 import io.attnspark.train.Replica;
 import io.attnspark.train.SgdSettings;
 import io.attnspark.train.TorchRuntime;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -45,10 +43,8 @@ public final class BenchAttentionCommand implements Callable<Integer> {
     @Option(names = "--attention", split = ",", description = "Variants (default: all registered).")
     List<String> attention;
 
-    private static final Path STATUS = Path.of("/proc/self/status");
-
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         TorchRuntime.useIntraOpThreads(threads);
         List<String> variants = new ArrayList<>();
         variants.add(ModelSpec.NONE);
@@ -87,14 +83,15 @@ public final class BenchAttentionCommand implements Callable<Integer> {
                 for (int i = 0; i < warmup; i++) {
                     replica.trainStep(images, labels, batchSize, 0.01, sgd);
                 }
-                long before = resetPeak();
+                long before = PeakMemory.reset();
                 double[] times = new double[steps];
                 for (int i = 0; i < steps; i++) {
                     long start = System.nanoTime();
                     replica.trainStep(images, labels, batchSize, 0.01, sgd);
                     times[i] = (System.nanoTime() - start) / 1e9;
                 }
-                double peakMb = before < 0 ? Double.NaN : Math.max(0, readKb("VmHWM:") * 1024 - before) / 1048576.0;
+                long growth = PeakMemory.growthSince(before);
+                double peakMb = growth < 0 ? Double.NaN : growth / 1048576.0;
                 Arrays.sort(times);
                 double rate = batchSize / times[steps / 2];
                 if (ModelSpec.NONE.equals(variant)) {
@@ -112,28 +109,5 @@ public final class BenchAttentionCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    /** Resets the peak resident set to the current one; returns the current RSS in bytes, -1 if unsupported. */
-    private static long resetPeak() {
-        try {
-            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
-            return readKb("VmRSS:") * 1024;
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-    }
-
-    private static long readKb(String key) {
-        try {
-            for (String line : Files.readAllLines(STATUS)) {
-                if (line.startsWith(key)) {
-                    return Long.parseLong(line.substring(key.length()).trim().split("\\s+")[0]);
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + STATUS, e);
-        }
-        throw new IllegalStateException(key + " not in " + STATUS);
     }
 }

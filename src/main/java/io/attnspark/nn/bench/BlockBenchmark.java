@@ -13,9 +13,6 @@ import ai.djl.training.ParameterStore;
 import io.attnspark.nn.AttentionBlock;
 import io.attnspark.nn.AttentionOptions;
 import io.attnspark.nn.Attentions;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -40,8 +37,6 @@ public final class BlockBenchmark {
     /** The name of the 3x3 conv baseline in the result rows. */
     public static final String BASELINE = "conv3x3";
 
-    private static final Path CLEAR_REFS = Path.of("/proc/self/clear_refs");
-    private static final Path STATUS = Path.of("/proc/self/status");
 
     private final int warmup;
     private final int steps;
@@ -103,7 +98,7 @@ public final class BlockBenchmark {
             for (int i = 0; i < warmup; i++) {
                 step(manager, block, in);
             }
-            long rssBefore = resetPeak();
+            long rssBefore = PeakMemory.reset();
             double[] times = new double[steps];
             for (int i = 0; i < steps; i++) {
                 long start = System.nanoTime();
@@ -112,7 +107,7 @@ public final class BlockBenchmark {
             }
             java.util.Arrays.sort(times); // the median resists the stalls of a noisy machine
             double millis = steps % 2 == 1 ? times[steps / 2] : (times[steps / 2 - 1] + times[steps / 2]) / 2;
-            long peak = rssBefore < 0 ? -1 : Math.max(0, readKb("VmHWM:") * 1024 - rssBefore);
+            long peak = PeakMemory.growthSince(rssBefore);
             return new Result(name, shape, millis, peak);
         }
     }
@@ -130,29 +125,6 @@ public final class BlockBenchmark {
             NDArray out = block.forward(new ParameterStore(sub, false), inputs, true).head();
             gc.backward(out.sum());
         }
-    }
-
-    /** Resets VmHWM to the current RSS and returns that RSS in bytes, or -1 if unsupported. */
-    private static long resetPeak() {
-        try {
-            Files.writeString(CLEAR_REFS, "5");
-            return readKb("VmRSS:") * 1024;
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-    }
-
-    private static long readKb(String key) {
-        try {
-            for (String line : Files.readAllLines(STATUS)) {
-                if (line.startsWith(key)) {
-                    return Long.parseLong(line.substring(key.length()).trim().split("\\s+")[0]);
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + STATUS, e);
-        }
-        throw new IllegalStateException(key + " not in " + STATUS);
     }
 
     /**

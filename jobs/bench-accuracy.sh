@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Test accuracy of 1 replica vs 2 and 4 replicas at several K, same epochs and seeds, on Fashion-MNIST
+# with ResNet-20 (issue 5's accuracy benchmark). Appends one TSV line per run to OUT and prints it.
+#   jobs/bench-accuracy.sh [EPOCHS] [SEEDS] [OUT]     e.g. jobs/bench-accuracy.sh 5 "1 2"
+# Needs the table from `jobs/attnspark ingest fashion-mnist --out runs/data/fashion-mnist` and a build.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+epochs="${1:-5}"
+seeds="${2:-1 2}"
+out="${3:-$root/runs/bench-accuracy/results.tsv}"
+mkdir -p "$(dirname "$out")"
+[[ -f "$out" ]] || printf 'replicas\tK\tseed\tepochs\ttest_top1\timages_per_s\n' > "$out"
+for seed in $seeds; do
+  for config in "1 1" "2 1" "2 10" "2 50" "4 1" "4 10" "4 50"; do
+    read -r replicas k <<< "$config"
+    dir="$root/runs/bench-accuracy/r$replicas-k$k-s$seed-e$epochs"
+    if grep -q "^$replicas	$k	$seed	$epochs	" "$out"; then continue; fi  # done in an earlier run
+    rm -rf "$dir"
+    line="$("$root/jobs/attnspark" train --master "local[2]" --conf "$root/conf/train-fmnist.conf" \
+      sync.shards="$replicas" sync.every="$k" train.seed="$seed" train.epochs="$epochs" output.path="\"$dir\"" \
+      2>/dev/null | grep '^run ')"
+    accuracy="$(sed -E 's/.*test accuracy ([0-9.]+).*/\1/' <<< "$line")"
+    rate="$(sed -E 's/.*, ([0-9]+) img\/s.*/\1/' <<< "$line")"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$replicas" "$k" "$seed" "$epochs" "$accuracy" "$rate" | tee -a "$out"
+  done
+done
