@@ -66,6 +66,52 @@ class ModelFactsTest {
         assertNear(4.47, facts("resnext50_32x4d", "sk").macs() / 1e9, "SKNet-50 GMACs");
     }
 
+    /**
+     * The AFF paper's ImageNet table: AFF-ResNet-50 30.3M, iAFF-ResNet-50 35.1M (open-aff's MXNet
+     * {@code AFFResNet}, {@code start_layer=3}: fusion in every block of stages 3-4, r=16 on the
+     * bottleneck's output channels). Its ResNet-50-D stem adds 0.02M, inside the tolerance.
+     */
+    @Test
+    void affResNet50sMatchTheAffPaper() {
+        ModelFacts aff = facts("resnet50", "aff");
+        assertNear(30.3, aff.parameters() / 1e6, "AFF-ResNet-50 params (M)");
+        assertEquals(9, aff.attentionModules(), "AFF modules: 6 blocks of stage 3 + 3 of stage 4");
+        ModelFacts iaff = facts("resnet50", "iaff");
+        assertNear(35.1, iaff.parameters() / 1e6, "iAFF-ResNet-50 params (M)");
+        assertEquals(9, iaff.attentionModules(), "iAFF modules");
+        // One AFF module per block: 4 * C^2/16 weights (local and global bottleneck) + biases + BN.
+        long plain = facts("resnet50", "none").parameters();
+        long expected = 0;
+        for (int[] stage : new int[][] {{1024, 6}, {2048, 3}}) {
+            long c = stage[0];
+            long inter = c / 16;
+            expected += stage[1] * 2 * (c * inter + inter + 2 * inter + inter * c + c + 2 * c);
+        }
+        assertEquals(expected, aff.parameters() - plain, "AFF parameters over ResNet-50");
+        assertEquals(2 * expected, iaff.parameters() - plain, "iAFF: two MS-CAM pairs per block");
+    }
+
+    /**
+     * MACs the modules add over the plain ResNet-50, against the papers' "GFLOPs" (multiply-adds)
+     * differences; the papers' own ResNet-50 bases differ (3.86 G for the stride-on-1x1 v1 in
+     * SENet, CBAM and BAM; 4.12 G in GCNet and triplet attention), so the differences are checked.
+     * (SENet's "3.86 -> 3.87" also counts pooling and the channel scaling, which this counter
+     * leaves out, as fvcore; {@link #lightweightModulesAddFewMacs} bounds it instead.)
+     */
+    @Test
+    void attentionMacsMatchThePapersDifferences() {
+        double plain = facts("resnet50", "none").macs() / 1e9;
+        assertDelta(0.006, 0.001, facts("resnet50", "cbam").macs() / 1e9 - plain, "CBAM (3.858 -> 3.864)");
+        assertDelta(0.047, 0.001, facts("resnet50", "triplet").macs() / 1e9 - plain, "triplet (4.122 -> 4.169)");
+        assertDelta(0.08, 0.005, facts("resnet50", "bam").macs() / 1e9 - plain, "BAM (3.86 -> 3.94)");
+        assertDelta(0.01, 0.005, facts("resnet50", "gc").macs() / 1e9 - plain, "GC r16 c3-c5 (4.12 -> 4.13)");
+    }
+
+    private static void assertDelta(double published, double tolerance, double actual, String what) {
+        assertTrue(Math.abs(actual - published) <= tolerance,
+                String.format(Locale.ROOT, "%s: +%.4f GMACs, published +%.4f", what, actual, published));
+    }
+
     @Test
     void lightweightModulesAddFewMacs() {
         long plain = facts("resnet50", "none").macs();
