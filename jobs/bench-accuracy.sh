@@ -14,11 +14,16 @@ for seed in $seeds; do
   for config in "1 1" "2 1" "2 10" "2 50" "4 1" "4 10" "4 50"; do
     read -r replicas k <<< "$config"
     dir="$root/runs/bench-accuracy/r$replicas-k$k-s$seed-e$epochs"
+    mkdir -p "$(dirname "$dir")"
     if grep -q "^$replicas	$k	$seed	$epochs	" "$out"; then continue; fi  # done in an earlier run
-    rm -rf "$dir"
-    line="$("$root/jobs/attnspark" train --master "local[2]" --conf "$root/conf/train-fmnist.conf" \
+    # --resume: a run killed part-way continues from its last checkpoint when the sweep is restarted.
+    line="$("$root/jobs/attnspark" train --master "local[2]" --conf "$root/conf/train-fmnist.conf" --resume \
       sync.shards="$replicas" sync.every="$k" train.seed="$seed" train.epochs="$epochs" output.path="\"$dir\"" \
-      2>/dev/null | grep '^run ')"
+      2>"$dir.log" | grep '^run ' || true)"
+    if [[ -z "$line" ]]; then
+      echo "replicas=$replicas K=$k seed=$seed failed; see $dir.log" >&2
+      continue
+    fi
     accuracy="$(sed -E 's/.*test accuracy ([0-9.]+).*/\1/' <<< "$line")"
     rate="$(sed -E 's/.*, ([0-9]+) img\/s.*/\1/' <<< "$line")"
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$replicas" "$k" "$seed" "$epochs" "$accuracy" "$rate" | tee -a "$out"
