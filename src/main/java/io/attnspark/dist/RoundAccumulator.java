@@ -5,17 +5,19 @@ import java.io.Serializable;
 import java.util.Arrays;
 
 /**
- * Sums replicas' results for {@code treeAggregate}: parameters and momentum weighted by the
- * samples each replica saw (in double, so that averaging known buffers is exact), plus loss,
- * accuracy and per-task timings. Starts empty and allocates on the first replica, so the zero
- * value shipped with every task is small.
+ * Combines replicas' results for {@code treeAggregate}: the running sample-weighted mean of
+ * parameters and momentum, plus loss, accuracy and per-task timings. Each merge computes
+ * {@code (n1 a + n2 b) / (n1 + n2)} in double and stores float, so partial results travel at the
+ * size of one replica's state (not twice that, as double sums would) and one replica's state comes
+ * back bit for bit. Starts empty and allocates on the first replica, so the zero value shipped
+ * with every task is small.
  */
 public final class RoundAccumulator implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    private double[] parameterSums;
-    private double[] momentumSums;
+    private float[] parameterMean;
+    private float[] momentumMean;
     private StepStats stats = StepStats.EMPTY;
     private long replicas;
     private double[] taskSeconds = new double[0];
@@ -41,17 +43,7 @@ public final class RoundAccumulator implements Serializable {
             double taskSecs,
             double loadSecs,
             double computeSecs) {
-        double weight = replicaStats.samples();
-        if (parameterSums == null) {
-            parameterSums = new double[parameters.length];
-            momentumSums = new double[momentum.length];
-        }
-        for (int i = 0; i < parameters.length; i++) {
-            parameterSums[i] += weight * parameters[i];
-        }
-        for (int i = 0; i < momentum.length; i++) {
-            momentumSums[i] += weight * momentum[i];
-        }
+        blend(parameters.clone(), momentum.clone(), replicaStats.samples());
         stats = stats.plus(replicaStats);
         replicas++;
         taskSeconds = append(taskSeconds, taskSecs);
@@ -88,26 +80,43 @@ public final class RoundAccumulator implements Serializable {
      */
     public RoundAccumulator merge(RoundAccumulator other) {
         devices.addAll(other.devices);
-        if (other.parameterSums == null) {
+        if (other.parameterMean == null) {
             return this;
         }
-        if (parameterSums == null) {
-            parameterSums = other.parameterSums.clone();
-            momentumSums = other.momentumSums.clone();
-        } else {
-            for (int i = 0; i < parameterSums.length; i++) {
-                parameterSums[i] += other.parameterSums[i];
-            }
-            for (int i = 0; i < momentumSums.length; i++) {
-                momentumSums[i] += other.momentumSums[i];
-            }
-        }
+        // Never share the other side's arrays: later merges write into ours.
+        boolean adopt = parameterMean == null;
+        blend(adopt ? other.parameterMean.clone() : other.parameterMean,
+                adopt ? other.momentumMean.clone() : other.momentumMean, other.stats.samples());
         stats = stats.plus(other.stats);
         replicas += other.replicas;
         taskSeconds = concat(taskSeconds, other.taskSeconds);
         loadSeconds = concat(loadSeconds, other.loadSeconds);
         computeSeconds = concat(computeSeconds, other.computeSeconds);
         return this;
+    }
+
+    /** Folds a weighted mean into this one; the arrays may be adopted, so callers pass copies. */
+    private void blend(float[] parameters, float[] momentum, long weight) {
+        long mine = stats.samples();
+        if (parameterMean == null) {
+            parameterMean = parameters;
+            momentumMean = momentum;
+            return;
+        }
+        if (parameters.length != parameterMean.length || momentum.length != momentumMean.length) {
+            throw new IllegalStateException("replicas returned states of different sizes: "
+                    + parameters.length + " vs " + parameterMean.length + " parameters");
+        }
+        double total = (double) mine + weight;
+        if (total == 0) {
+            return;
+        }
+        for (int i = 0; i < parameterMean.length; i++) {
+            parameterMean[i] = (float) ((mine * (double) parameterMean[i] + weight * (double) parameters[i]) / total);
+        }
+        for (int i = 0; i < momentumMean.length; i++) {
+            momentumMean[i] = (float) ((mine * (double) momentumMean[i] + weight * (double) momentum[i]) / total);
+        }
     }
 
     /**
@@ -117,7 +126,7 @@ public final class RoundAccumulator implements Serializable {
      * @throws IllegalStateException if no replica saw a sample
      */
     public float[] averageParameters() {
-        return average(parameterSums);
+        return average(parameterMean);
     }
 
     /**
@@ -126,19 +135,14 @@ public final class RoundAccumulator implements Serializable {
      * @return the average
      */
     public float[] averageMomentum() {
-        return average(momentumSums);
+        return average(momentumMean);
     }
 
-    private float[] average(double[] sums) {
-        if (sums == null || stats.samples() == 0) {
+    private float[] average(float[] mean) {
+        if (mean == null || stats.samples() == 0) {
             throw new IllegalStateException("no replica reported any trained samples this round");
         }
-        float[] out = new float[sums.length];
-        double total = stats.samples();
-        for (int i = 0; i < sums.length; i++) {
-            out[i] = (float) (sums[i] / total);
-        }
-        return out;
+        return mean;
     }
 
     /**

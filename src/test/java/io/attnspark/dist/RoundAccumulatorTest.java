@@ -28,6 +28,15 @@ class RoundAccumulatorTest {
         assertEquals(0.5, sum.stats().meanLoss());
         assertEquals(2, sum.replicas());
         assertArrayEquals(new double[] {1, 2}, sum.taskSeconds());
+        assertArrayEquals(new float[] {1f, 2f, -4f}, a.averageParameters(), "merging leaves its inputs intact");
+    }
+
+    @Test
+    void oneReplicasStateComesBackBitForBit() {
+        float[] state = {0.1f, (float) Math.PI, -1e-7f, 12345.678f};
+        RoundAccumulator one = new RoundAccumulator().merge(new RoundAccumulator()
+                .add(state, new float[] {0.3f}, new StepStats(100, 0, 0, 0), 0, 0, 0));
+        assertArrayEquals(state, one.averageParameters());
     }
 
     @Test
