@@ -49,6 +49,7 @@ public final class DistributedTrainer {
     private final TrainingPlan plan;
     private final Normalization normalization;
     private final SyncSchedule sync;
+    private final ParameterLayout layout;
     private final int evalBatchSize;
 
     /**
@@ -83,6 +84,18 @@ public final class DistributedTrainer {
         this.normalization = new Normalization(spec.mean(), spec.std());
         this.sync = sync;
         this.evalBatchSize = evalBatchSize;
+        try (Replica probe = Replica.create(spec, Device.cpu())) {
+            this.layout = probe.layout();
+        }
+    }
+
+    /**
+     * Returns the layout of the flat states this trainer exchanges.
+     *
+     * @return the model's parameter layout
+     */
+    public ParameterLayout layout() {
+        return layout;
     }
 
     /**
@@ -103,7 +116,7 @@ public final class DistributedTrainer {
             long totalSteps,
             int stepsPerEpoch,
             RoundListener listener) {
-        return train(trainShards, testShards, TrainingState.initial(initialParameters, trainableSize()), totalSteps,
+        return train(trainShards, testShards, TrainingState.initial(initialParameters, layout.trainableSize()), totalSteps,
                 stepsPerEpoch, listener, null, 1);
     }
 
@@ -340,23 +353,14 @@ public final class DistributedTrainer {
     }
 
     private int[][] trainableRanges() {
-        try (Replica probe = Replica.create(spec, Device.cpu())) {
-            ParameterLayout layout = probe.layout();
-            List<int[]> ranges = new ArrayList<>();
-            for (int i = 0; i < layout.count(); i++) {
-                if (layout.trainable(i)) {
-                    int end = i + 1 < layout.count() ? layout.offset(i + 1) : layout.size();
-                    ranges.add(new int[] {layout.offset(i), end});
-                }
+        List<int[]> ranges = new ArrayList<>();
+        for (int i = 0; i < layout.count(); i++) {
+            if (layout.trainable(i)) {
+                int end = i + 1 < layout.count() ? layout.offset(i + 1) : layout.size();
+                ranges.add(new int[] {layout.offset(i), end});
             }
-            return ranges.toArray(new int[0][]);
         }
-    }
-
-    private int trainableSize() {
-        try (Replica probe = Replica.create(spec, Device.cpu())) {
-            return probe.layout().trainableSize();
-        }
+        return ranges.toArray(new int[0][]);
     }
 
     private static double seconds(long startNanos) {

@@ -193,13 +193,10 @@ public final class TrainJob {
                 new LearningRateSchedule(s.learningRate(), warmup, totalSteps, s.finalLearningRate()),
                 new SgdSettings(s.momentum(), s.weightDecay()), s.cropPadding(), s.flip());
         float[] initial = Replica.initialParameters(spec, s.seed());
-        int trainableSize;
-        try (Replica probe = Replica.create(spec, ai.djl.Device.cpu())) {
-            trainableSize = probe.layout().trainableSize();
-        }
+        DistributedTrainer trainer = new DistributedTrainer(jsc, spec, plan, s.sync(), s.evalBatchSize());
         Checkpoints checkpoints = new Checkpoints(s.output() + "/checkpoints", jsc.hadoopConfiguration(), s.checkpointKeep());
         String fingerprint = fingerprint(spec, plan, shards, totalSteps, trainImages) + " " + s.sync();
-        TrainingState start = TrainingState.initial(initial, trainableSize);
+        TrainingState start = TrainingState.initial(initial, trainer.layout().trainableSize());
         java.util.Optional<Checkpoints.Saved> saved = checkpoints.latest();
         if (saved.isPresent() && !s.resume()) {
             throw new BadInputException("checkpoints of an earlier run exist under " + s.output()
@@ -224,14 +221,11 @@ public final class TrainJob {
             LOG.info("No checkpoint under {}/checkpoints: starting run {} from the beginning", s.output(), runId);
         }
         String id = runId;
-        DistributedTrainer trainer = new DistributedTrainer(jsc, spec, plan, s.sync(), s.evalBatchSize());
         TrainingResult result = trainer.train(trainShards, testImages > 0 ? testShards : null, start, totalSteps,
                 stepsPerEpoch, listener, state -> checkpoints.save(id, fingerprint, state), s.checkpointEvery());
 
         String modelPath = s.output() + "/model";
-        try (Replica probe = Replica.create(spec, ai.djl.Device.cpu())) {
-            new ModelArtifact(spec, result.parameters()).save(probe.layout(), modelPath, jsc.hadoopConfiguration());
-        }
+        new ModelArtifact(spec, result.parameters()).save(trainer.layout(), modelPath, jsc.hadoopConfiguration());
         if (!tableHasRun(s.output() + "/tables/rounds", runId)) { // a resumed run may have written them already
             RunTables.appendRounds(spark, s.output() + "/tables/rounds", runId, result.rounds());
         }
