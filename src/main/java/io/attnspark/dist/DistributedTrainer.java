@@ -209,6 +209,7 @@ public final class DistributedTrainer {
                             sum.stats().accuracy(),
                             test == null ? Double.NaN : test.meanLoss(),
                             test == null ? Double.NaN : test.accuracy(),
+                            test == null ? Double.NaN : test.top5Accuracy(),
                             roundSeconds,
                             compute[compute.length - 1],
                             load[load.length - 1],

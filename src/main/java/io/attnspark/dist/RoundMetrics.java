@@ -15,6 +15,7 @@ import java.io.Serializable;
  * @param trainAccuracy training top-1 accuracy over the round's batches
  * @param testLoss test loss after the round, NaN when not evaluated
  * @param testAccuracy test top-1 after the round, NaN when not evaluated
+ * @param testTop5 test top-5 after the round, NaN when not evaluated
  * @param roundSeconds driver wall time of the round, evaluation excluded
  * @param computeSeconds slowest replica's local training time
  * @param loadSeconds slowest replica's broadcast fetch and parameter load
@@ -38,6 +39,7 @@ public record RoundMetrics(
         double trainAccuracy,
         double testLoss,
         double testAccuracy,
+        double testTop5,
         double roundSeconds,
         double computeSeconds,
         double loadSeconds,
@@ -67,7 +69,7 @@ public record RoundMetrics(
      */
     public RoundMetrics withCheckpointSeconds(double seconds) {
         return new RoundMetrics(round, epoch, firstStep, steps, learningRate, samples, loss, trainAccuracy, testLoss,
-                testAccuracy, roundSeconds, computeSeconds, loadSeconds, aggregateSeconds, broadcastSeconds, evalSeconds,
+                testAccuracy, testTop5, roundSeconds, computeSeconds, loadSeconds, aggregateSeconds, broadcastSeconds, evalSeconds,
                 seconds, taskMinSeconds, taskMedianSeconds, taskMaxSeconds);
     }
 

@@ -30,6 +30,7 @@ public final class RunTables {
                     .add("train_top1", DataTypes.DoubleType, false)
                     .add("test_loss", DataTypes.DoubleType, true)
                     .add("test_top1", DataTypes.DoubleType, true)
+                    .add("test_top5", DataTypes.DoubleType, true)
                     .add("round_s", DataTypes.DoubleType, false)
                     .add("compute_s", DataTypes.DoubleType, false)
                     .add("load_s", DataTypes.DoubleType, false)
@@ -50,6 +51,7 @@ public final class RunTables {
                     .add("model", DataTypes.StringType, false)
                     .add("seed", DataTypes.LongType, false)
                     .add("params", DataTypes.LongType, false)
+                    .add("macs", DataTypes.LongType, false)
                     .add("replicas", DataTypes.IntegerType, false)
                     .add("sync_every", DataTypes.IntegerType, false)
                     .add("epochs", DataTypes.DoubleType, false)
@@ -60,6 +62,7 @@ public final class RunTables {
                     .add("final_test_top1", DataTypes.DoubleType, false)
                     .add("best_test_top1", DataTypes.DoubleType, false)
                     .add("final_test_loss", DataTypes.DoubleType, false)
+                    .add("final_test_top5", DataTypes.DoubleType, true)
                     .add("wall_s", DataTypes.DoubleType, false)
                     .add("images_per_s", DataTypes.DoubleType, false)
                     .add("executors", DataTypes.IntegerType, false)
@@ -95,6 +98,7 @@ public final class RunTables {
                     r.trainAccuracy(),
                     r.evaluated() ? r.testLoss() : null,
                     r.evaluated() ? r.testAccuracy() : null,
+                    r.evaluated() ? r.testTop5() : null,
                     r.roundSeconds(),
                     r.computeSeconds(),
                     r.loadSeconds(),

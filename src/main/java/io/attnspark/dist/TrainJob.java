@@ -6,6 +6,7 @@ import io.attnspark.data.Normalization;
 import io.attnspark.data.ShardData;
 import io.attnspark.model.AttentionPlacement;
 import io.attnspark.model.ModelArtifact;
+import io.attnspark.model.ModelFacts;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.train.LearningRateSchedule;
 import io.attnspark.train.Replica;
@@ -230,12 +231,14 @@ public final class TrainJob {
             RunTables.appendRounds(spark, s.output() + "/tables/rounds", runId, result.rounds());
         }
         RoundMetrics last = result.rounds().get(result.rounds().size() - 1);
+        ModelFacts facts = ModelFacts.of(spec);
         RoundMetrics lastEval = testImages > 0 ? result.lastEvaluated() : last;
         RunTables.appendRun(spark, s.output() + "/tables/runs",
                 runId, Timestamp.from(started), spec.attention().equals("none") ? "baseline" : spec.attention(),
-                spec.displayName(), s.seed(), (long) initial.length, shards, s.sync().every(), s.epochs(),
-                result.rounds().size(), trainImages, testImages, last.loss(),
-                lastEval.testAccuracy(), result.bestTestAccuracy(), lastEval.testLoss(), result.wallSeconds(),
+                spec.displayName(), s.seed(), facts.parameters(), facts.macs(), shards,
+                s.sync().every(), s.epochs(), result.rounds().size(), trainImages, testImages, last.loss(),
+                lastEval.testAccuracy(), result.bestTestAccuracy(), lastEval.testLoss(),
+                classNames.size() > 5 && testImages > 0 ? lastEval.testTop5() : null, result.wallSeconds(),
                 result.imagesPerSecond(), executors(jsc), String.join("; ", result.devices()), modelPath,
                 spark.version(), ai.djl.engine.Engine.class.getPackage().getImplementationVersion() == null
                         ? "unknown" : ai.djl.engine.Engine.class.getPackage().getImplementationVersion(),

@@ -235,8 +235,11 @@ public final class Replica implements AutoCloseable {
             NDArray logits = block.forward(store, new NDList(x), false).singletonOrThrow();
             NDArray lossValue = loss.evaluate(new NDList(y), new NDList(logits));
             long correct = logits.argMax(1).eq(y).countNonzero().getLong();
+            // Top-5: the label's logit is beaten by fewer than 5 others (ties count for the label).
+            NDArray labelLogit = logits.gather(y.reshape(batch, 1), 1);
+            long top5 = logits.gt(labelLogit).sum(new int[] {1}).lt(5).countNonzero().getLong();
             return new StepStats(
-                    batch, (double) lossValue.getFloat() * batch, correct, System.nanoTime() - start);
+                    batch, (double) lossValue.getFloat() * batch, correct, top5, System.nanoTime() - start);
         }
     }
 
