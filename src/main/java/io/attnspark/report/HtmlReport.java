@@ -1,0 +1,283 @@
+package io.attnspark.report;
+
+import static io.attnspark.report.Markup.escape;
+import static io.attnspark.report.Markup.fixed;
+
+import io.attnspark.ablation.SummaryTable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The report page: one self-contained HTML file (inline CSS and SVG, no script, nothing fetched) with what was
+ * compared, accuracy against parameter overhead, learning curves, the summary table, throughput, and the runs.
+ */
+public final class HtmlReport {
+
+    /** Chart ids, stable for tests and links. */
+    public static final String ACCURACY_CHART = "accuracy-vs-params";
+    /** The learning curves' chart id. */
+    public static final String CURVES_CHART = "learning-curves";
+    /** The throughput chart's id. */
+    public static final String THROUGHPUT_CHART = "throughput";
+
+    private static final String CSS = """
+            body { font-family: sans-serif; margin: 24px 32px; color: #222222; background: #ffffff; max-width: 1140px; }
+            h1 { font-size: 24px; margin: 0 0 8px; }
+            h2 { font-size: 18px; margin: 28px 0 8px; border-bottom: 1px solid #dddddd; padding-bottom: 4px; }
+            p, li { line-height: 1.45; }
+            dl.facts { display: grid; grid-template-columns: max-content auto; gap: 2px 16px; margin: 8px 0; }
+            dl.facts dt { font-weight: bold; } dl.facts dd { margin: 0; }
+            svg.chart { display: block; max-width: 100%; height: auto; border: 1px solid #e6e6e6; }
+            table { border-collapse: collapse; font-size: 13px; margin: 8px 0; }
+            th, td { padding: 4px 10px; border-bottom: 1px solid #e3e3e3; text-align: right; white-space: nowrap; }
+            th { background: #f3f4f6; } td.text, th.text { text-align: left; }
+            tr.baseline td { background: #fafafa; font-weight: bold; }
+            td.significant { color: #0b6e2e; font-weight: bold; }
+            .swatch { display: inline-block; width: 11px; height: 11px; margin-right: 6px; vertical-align: -1px; }
+            .note { color: #666666; font-size: 13px; }
+            """;
+
+    private final ReportData data;
+    private final List<String> variants;
+
+    /**
+     * Prepares a report.
+     *
+     * @param data what to show
+     */
+    public HtmlReport(ReportData data) {
+        this.data = data;
+        this.variants = data.variants();
+    }
+
+    private String colour(String variant) {
+        return Palette.colour(variants.indexOf(variant));
+    }
+
+    /**
+     * Renders the page.
+     *
+     * @return the HTML document
+     */
+    public String render() {
+        StringBuilder html = new StringBuilder(65536);
+        html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+                .append("<title>attnspark ablation report</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
+        header(html);
+        html.append("<h2>Test accuracy against parameter overhead</h2>\n");
+        html.append(accuracyChart());
+        html.append("<p class=\"note\">Mean final test top-1 over seeds; error bars: one standard deviation over seeds"
+                + " (none with a single run). Overhead: parameters relative to the baseline.</p>\n");
+        html.append("<h2>Learning curves</h2>\n");
+        html.append(curvesChart());
+        html.append("<p class=\"note\">Test top-1 after each evaluation, averaged over the runs evaluated at that epoch.</p>\n");
+        html.append("<h2>Summary</h2>\n");
+        summaryTable(html);
+        html.append("<h2>Training throughput</h2>\n");
+        html.append(throughputChart());
+        runsTable(html);
+        html.append("</body>\n</html>\n");
+        return html.toString();
+    }
+
+    private void header(StringBuilder html) {
+        List<ReportData.Run> runs = data.runs();
+        html.append("<h1>Ablation report</h1>\n<dl class=\"facts\">\n");
+        fact(html, "results", data.source());
+        fact(html, "model", distinct(runs, ReportData.Run::model));
+        fact(html, "variants", variants.size() + ": " + String.join(", ", variants));
+        fact(html, "seeds", distinct(runs, r -> Long.toString(r.seed())));
+        fact(html, "runs", Integer.toString(runs.size()));
+        fact(html, "epochs", distinct(runs, r -> trim(r.epochs())));
+        fact(html, "replicas \u00d7 sync every", distinct(runs, r -> r.replicas() + " \u00d7 " + r.syncEvery() + " steps"));
+        fact(html, "images (train / test)", distinct(runs, r -> r.trainImages() + " / " + r.testImages()));
+        html.append("</dl>\n");
+    }
+
+    private static void fact(StringBuilder html, String name, String value) {
+        html.append("<dt>").append(escape(name)).append("</dt><dd>").append(escape(value)).append("</dd>\n");
+    }
+
+    /** The distinct values, sorted numerically where they are numbers. */
+    private static String distinct(List<ReportData.Run> runs, Function<ReportData.Run, String> value) {
+        TreeSet<String> values = new TreeSet<>((a, b) -> {
+            try {
+                return Double.compare(Double.parseDouble(a), Double.parseDouble(b));
+            } catch (NumberFormatException e) {
+                return a.compareTo(b);
+            }
+        });
+        runs.forEach(r -> values.add(value.apply(r)));
+        return String.join(", ", values);
+    }
+
+    private static String trim(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    private String accuracyChart() {
+        List<ScatterChart.Point> points = new ArrayList<>();
+        List<String> left = new ArrayList<>();
+        for (String v : variants) {
+            ReportData.VariantSummary s = data.summaryOf(v).orElse(null);
+            double overhead = s == null ? Double.NaN : data.paramsOverhead(s);
+            if (s == null || Double.isNaN(overhead) || Double.isNaN(s.top1Mean())) {
+                left.add(v);
+                continue;
+            }
+            points.add(new ScatterChart.Point(v, colour(v), overhead * 100, s.top1Mean() * 100, s.top1Std() * 100, s.runs()));
+        }
+        String svg = ScatterChart.render(ACCURACY_CHART, "Test top-1 vs parameter overhead",
+                "parameters relative to the baseline", "test top-1 (%)", points);
+        return left.isEmpty() ? svg : svg + "<p class=\"note\">Not plotted (no summary row or no baseline to compare"
+                + " with): " + escape(String.join(", ", left)) + "</p>\n";
+    }
+
+    private String curvesChart() {
+        List<LineChart.Series> series = new ArrayList<>();
+        for (Map.Entry<String, List<LearningCurves.Point>> e : LearningCurves.of(data).entrySet()) {
+            List<LearningCurves.Point> points = e.getValue();
+            double[] xs = points.stream().mapToDouble(LearningCurves.Point::epoch).toArray();
+            double[] ys = points.stream().mapToDouble(p -> p.meanTop1() * 100).toArray();
+            series.add(new LineChart.Series(e.getKey(), colour(e.getKey()), xs, ys));
+        }
+        return LineChart.render(CURVES_CHART, "Learning curves: test top-1 per epoch", "epoch", "test top-1 (%)", 0,
+                100, series);
+    }
+
+    private String throughputChart() {
+        List<BarChart.Bar> bars = new ArrayList<>();
+        for (String v : variants) {
+            data.summaryOf(v)
+                    .filter(s -> Double.isFinite(s.imagesPerSecond()) && s.imagesPerSecond() >= 0)
+                    .ifPresent(s -> bars.add(new BarChart.Bar(v, colour(v), s.imagesPerSecond())));
+        }
+        return BarChart.render(THROUGHPUT_CHART, "Training throughput", "images / s", bars);
+    }
+
+    private void summaryTable(StringBuilder html) {
+        boolean top5 = data.summary().stream().anyMatch(s -> !Double.isNaN(s.top5Mean()));
+        html.append("<table class=\"summary\">\n<thead><tr><th class=\"text\">variant</th><th>runs</th>")
+                .append("<th>top-1 (%)</th>").append(top5 ? "<th>top-5 (%)</th>" : "")
+                .append("<th>params</th><th>+params</th><th>MACs</th><th>+MACs</th><th>images/s</th>")
+                .append("<th>\u0394 top-1 (pp) [95% CI]</th><th>p-value</th></tr></thead>\n<tbody>\n");
+        for (String v : variants) {
+            ReportData.VariantSummary s = data.summaryOf(v).orElse(null);
+            if (s == null) {
+                continue;
+            }
+            boolean baseline = v.equals(SummaryTable.BASELINE);
+            html.append("<tr data-variant=\"").append(escape(v)).append('"').append(baseline ? " class=\"baseline\"" : "")
+                    .append("><td class=\"text\"><span class=\"swatch\" style=\"background:").append(colour(v))
+                    .append("\"></span>").append(escape(v)).append("</td>");
+            cell(html, Integer.toString(s.runs()));
+            cell(html, meanStd(s.top1Mean(), s.top1Std()));
+            if (top5) {
+                cell(html, meanStd(s.top5Mean(), s.top5Std()));
+            }
+            cell(html, Markup.count(s.params()));
+            cell(html, Markup.signedPercent(baseline ? 0 : data.paramsOverhead(s)));
+            cell(html, Markup.count(s.macs()));
+            cell(html, Markup.signedPercent(baseline && Double.isNaN(s.macsOverhead()) ? 0 : s.macsOverhead()));
+            cell(html, fixed(s.imagesPerSecond(), 0));
+            if (Double.isNaN(s.diffTop1())) {
+                cell(html, baseline ? "reference" : "\u2014");
+            } else {
+                cell(html, String.format(Locale.ROOT, "%+.2f [%s, %s]", s.diffTop1() * 100,
+                        signed(s.diffCiLow() * 100), signed(s.diffCiHigh() * 100)));
+            }
+            boolean significant = s.pValue() < 0.05;
+            html.append(significant ? "<td class=\"significant\">" : "<td>").append(escape(pValue(s.pValue())))
+                    .append("</td></tr>\n");
+        }
+        html.append("</tbody>\n</table>\n<p class=\"note\">Mean \u00b1 standard deviation over seeds. \u0394 top-1:"
+                + " difference of means to the baseline in percentage points with its 95% confidence interval;"
+                + " p-values below 0.05 in green.</p>\n");
+    }
+
+    private static void cell(StringBuilder html, String text) {
+        html.append("<td>").append(escape(text)).append("</td>");
+    }
+
+    private static String meanStd(double mean, double std) {
+        if (Double.isNaN(mean)) {
+            return "\u2014";
+        }
+        String m = String.format(Locale.ROOT, "%.2f", mean * 100);
+        return Double.isNaN(std) ? m : m + String.format(Locale.ROOT, " \u00b1 %.2f", std * 100);
+    }
+
+    private static String signed(double v) {
+        return Double.isNaN(v) ? "?" : String.format(Locale.ROOT, "%+.2f", v);
+    }
+
+    private static String pValue(double p) {
+        if (Double.isNaN(p)) {
+            return "\u2014";
+        }
+        return p < 0.001 ? "< 0.001" : String.format(Locale.ROOT, "%.3f", p);
+    }
+
+    private void runsTable(StringBuilder html) {
+        html.append("<h2>Runs</h2>\n<details><summary>").append(data.runs().size())
+                .append(" runs</summary>\n<table class=\"runs\">\n<thead><tr><th class=\"text\">variant</th><th>seed</th>")
+                .append("<th class=\"text\">run id</th><th>final top-1 (%)</th><th>best top-1 (%)</th><th>wall (s)</th>")
+                .append("<th>images/s</th></tr></thead>\n<tbody>\n");
+        List<ReportData.Run> sorted = data.runs().stream()
+                .sorted((a, b) -> a.variant().equals(b.variant())
+                        ? Long.compare(a.seed(), b.seed())
+                        : Integer.compare(variants.indexOf(a.variant()), variants.indexOf(b.variant())))
+                .collect(Collectors.toList());
+        for (ReportData.Run r : sorted) {
+            html.append("<tr><td class=\"text\">").append(escape(r.variant())).append("</td>");
+            cell(html, Long.toString(r.seed()));
+            html.append("<td class=\"text\">").append(escape(r.runId())).append("</td>");
+            cell(html, fixed(r.finalTop1() * 100, 2));
+            cell(html, fixed(r.bestTop1() * 100, 2));
+            cell(html, fixed(r.wallSeconds(), 0));
+            cell(html, fixed(r.imagesPerSecond(), 0));
+            html.append("</tr>\n");
+        }
+        html.append("</tbody>\n</table>\n</details>\n");
+    }
+
+    /**
+     * Writes a page so that {@code out} is either its old self or the complete new page: to a temporary file
+     * beside it, then moved into place. Creates the parent folders.
+     *
+     * @param html the page
+     * @param out the file
+     * @throws IOException if it cannot be written (the temporary file is removed)
+     */
+    public static void write(String html, Path out) throws IOException {
+        Path target = out.toAbsolutePath();
+        Path parent = target.getParent();
+        Files.createDirectories(parent);
+        // Not Files.createTempFile: its file is private to the owner, this one gets the umask's permissions.
+        Path tmp = parent.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        try {
+            Files.writeString(tmp, html, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}
