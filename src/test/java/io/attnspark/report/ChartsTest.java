@@ -1,0 +1,103 @@
+package io.attnspark.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The SVG charts as strings: one series per variant, escaped names, finite coordinates, odd inputs. */
+class ChartsTest {
+
+    private static final Pattern SERIES = Pattern.compile("<g class=\"series\" data-variant=\"([^\"]*)\"");
+    private static final Pattern NUMBER_ATTRIBUTE = Pattern.compile(" (?:x|y|x1|x2|y1|y2|cx|cy|width|height)=\"([^\"]*)\"");
+
+    static List<String> series(String svg) {
+        List<String> names = new ArrayList<>();
+        Matcher m = SERIES.matcher(svg);
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
+    }
+
+    static void assertWellFormedNumbers(String svg) {
+        assertFalse(svg.contains("NaN") || svg.contains("Infinity"), "no NaN or infinity reaches the SVG");
+        Matcher m = NUMBER_ATTRIBUTE.matcher(svg);
+        while (m.find()) {
+            Double.parseDouble(m.group(1)); // throws on anything but a plain number
+        }
+    }
+
+    @Test
+    void scatterHasOneSeriesPerVariantWithErrorBarsWhereThereIsASpread() {
+        String svg = ScatterChart.render("acc", "Accuracy", "overhead", "top-1 (%)", List.of(
+                new ScatterChart.Point("baseline", "#0072b2", 0, 91.2, 0.3, 2),
+                new ScatterChart.Point("se", "#e69f00", 5.2, 91.8, Double.NaN, 1),
+                new ScatterChart.Point("<b>&", "#009e73", 12, 90.1, 0.1, 3)));
+        assertEquals(List.of("baseline", "se", "&lt;b&gt;&amp;"), series(svg));
+        assertEquals(2, svg.split("class=\"error-bar\"", -1).length - 1, "no error bar for a single run (NaN std)");
+        assertEquals(3, svg.split("<circle", -1).length - 1);
+        assertFalse(svg.contains("<b>"), "names are escaped");
+        assertTrue(svg.startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"acc\""));
+        assertTrue(svg.contains("+5%") || svg.contains("+4%") || svg.contains("+6%"), "overhead ticks are signed percentages");
+        assertWellFormedNumbers(svg);
+    }
+
+    @Test
+    void scatterWithOneVariantOrNoneStillDraws() {
+        String one = ScatterChart.render("acc", "t", "x", "y", List.of(new ScatterChart.Point("baseline", "#0072b2", 0, 90, 0, 1)));
+        assertEquals(List.of("baseline"), series(one));
+        assertWellFormedNumbers(one);
+        String none = ScatterChart.render("acc", "t", "x", "y", List.of());
+        assertTrue(series(none).isEmpty());
+        assertTrue(none.contains("no variant to plot"));
+        assertWellFormedNumbers(none);
+        assertThrows(IllegalArgumentException.class, () -> new ScatterChart.Point("v", "#000000", Double.NaN, 1, 0, 1));
+    }
+
+    @Test
+    void lineChartHasAPolylineAndPointsPerVariant() {
+        String svg = LineChart.render("curves", "Curves", "epoch", "top-1 (%)", 0, 100, List.of(
+                new LineChart.Series("baseline", "#0072b2", new double[] {1, 2, 3}, new double[] {80, 85, 88}),
+                new LineChart.Series("se", "#e69f00", new double[] {1, 2, 3}, new double[] {81, Double.NaN, 89})));
+        assertEquals(List.of("baseline", "se"), series(svg));
+        assertEquals(2, svg.split("<polyline", -1).length - 1);
+        assertEquals(5, svg.split("<circle", -1).length - 1, "a NaN value is left out, not drawn at 0");
+        assertWellFormedNumbers(svg);
+    }
+
+    @Test
+    void lineChartWithOneEpochAndEqualValues() {
+        String svg = LineChart.render("curves", "Curves", "epoch", "top-1 (%)", 0, 100, List.of(
+                new LineChart.Series("baseline", "#0072b2", new double[] {1}, new double[] {90}),
+                new LineChart.Series("se", "#e69f00", new double[] {1}, new double[] {90})));
+        assertEquals(List.of("baseline", "se"), series(svg));
+        assertEquals(2, svg.split("<circle", -1).length - 1);
+        assertWellFormedNumbers(svg);
+        assertThrows(IllegalArgumentException.class,
+                () -> new LineChart.Series("v", "#000000", new double[] {1, 2}, new double[] {1}));
+    }
+
+    @Test
+    void barChartHasOneBarPerVariant() {
+        String svg = BarChart.render("speed", "Throughput", "images / s", List.of(
+                new BarChart.Bar("baseline", "#0072b2", 900), new BarChart.Bar("se", "#e69f00", 850)));
+        assertEquals(List.of("baseline", "se"), series(svg));
+        assertEquals(2, svg.split("class=\"bar\"", -1).length - 1);
+        assertWellFormedNumbers(svg);
+        assertWellFormedNumbers(BarChart.render("speed", "t", "y", List.of(new BarChart.Bar("zero", "#000000", 0))));
+    }
+
+    @Test
+    void paletteRepeatsAfterItsColours() {
+        assertEquals(Palette.colour(0), Palette.colour(Palette.size()));
+        assertTrue(Palette.colour(1).matches("#[0-9a-f]{6}"));
+        assertThrows(IllegalArgumentException.class, () -> Palette.colour(-1));
+    }
+}

@@ -1,0 +1,138 @@
+package io.attnspark.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The page without a browser or Spark: content, escaping, self-containment, odd data, the atomic write. */
+class HtmlReportTest {
+
+    @TempDir Path dir;
+
+    static ReportData.Run run(String id, String variant, long seed, double top1) {
+        return new ReportData.Run(id, variant, "resnet-cifar-20", seed, 2, 2, 10, 60_000, 10_000, top1, top1,
+                Double.NaN, 100, 900);
+    }
+
+    static ReportData.VariantSummary summary(String variant, int runs, double mean, double std, long params,
+            double overhead, double diff, double p) {
+        return new ReportData.VariantSummary(variant, variant, runs, mean, std, Double.NaN, Double.NaN, params,
+                overhead, 41_000_000, overhead, 900, diff, diff - 0.01, diff + 0.01, p);
+    }
+
+    private static ReportData threeVariants() {
+        List<ReportData.Run> runs = new ArrayList<>();
+        List<ReportData.Evaluation> evals = new ArrayList<>();
+        String[] variants = {"se", "baseline", "x</svg><script>alert(1)</script>"};
+        for (int v = 0; v < variants.length; v++) {
+            for (int seed = 1; seed <= 2; seed++) {
+                String id = v + "-" + seed;
+                runs.add(run(id, variants[v], seed, 0.9));
+                for (int e = 1; e <= 2; e++) {
+                    evals.add(new ReportData.Evaluation(id, e, 0.8 + 0.05 * e));
+                }
+            }
+        }
+        return new ReportData("/results/<a>", runs, evals, List.of(
+                summary("baseline", 2, 0.90, 0.002, 270_000, Double.NaN, Double.NaN, Double.NaN),
+                summary("se", 2, 0.91, 0.003, 280_000, 0.037, 0.01, 0.03),
+                summary(variants[2], 2, 0.89, Double.NaN, 300_000, 0.11, -0.01, 0.5)));
+    }
+
+    private static String chart(String html, String id) {
+        int at = html.indexOf("id=\"" + id + "\"");
+        assertTrue(at >= 0, id);
+        return html.substring(html.lastIndexOf("<svg", at), html.indexOf("</svg>", at));
+    }
+
+    @Test
+    void everyChartHasOneSeriesPerVariantAndTheTableARow() {
+        String html = new HtmlReport(threeVariants()).render();
+        List<String> expected = List.of("baseline", "se", "x&lt;/svg&gt;&lt;script&gt;alert(1)&lt;/script&gt;");
+        for (String id : List.of(HtmlReport.ACCURACY_CHART, HtmlReport.CURVES_CHART, HtmlReport.THROUGHPUT_CHART)) {
+            assertEquals(expected, ChartsTest.series(chart(html, id)), id);
+            ChartsTest.assertWellFormedNumbers(chart(html, id));
+        }
+        List<String> rows = new ArrayList<>();
+        Matcher m = Pattern.compile("<tr data-variant=\"([^\"]*)\"").matcher(html);
+        while (m.find()) {
+            rows.add(m.group(1));
+        }
+        assertEquals(expected, rows);
+        assertTrue(html.contains("reference"), "the baseline's row says it is the reference");
+        assertTrue(html.contains("+1.00 [+0.00, +2.00]"), "difference with its CI in percentage points");
+        assertTrue(html.contains("<td class=\"significant\">0.030</td>"));
+        assertTrue(html.contains("89.00</td>"), "a NaN std shows the mean alone");
+    }
+
+    @Test
+    void isSelfContainedAndEscapesTableText() {
+        String html = new HtmlReport(threeVariants()).render();
+        assertFalse(html.contains("<script"), "no script, and a variant named <script> stays text");
+        assertFalse(html.contains("</svg><script"));
+        assertFalse(Pattern.compile("\\b(src|href)\\s*=|url\\(|@import", Pattern.CASE_INSENSITIVE).matcher(html).find(),
+                "nothing is fetched");
+        assertEquals(html.split("http", -1).length - 1, html.split("xmlns=\"http://www.w3.org/2000/svg\"", -1).length - 1,
+                "the only URLs are SVG namespace names");
+        assertTrue(html.contains("/results/&lt;a&gt;"));
+        assertTrue(html.contains("resnet-cifar-20"));
+    }
+
+    @Test
+    void baselineSitsAtZeroOverheadEvenWhenTheSummaryLeavesItEmpty() {
+        ReportData data = threeVariants();
+        assertEquals(0, data.paramsOverhead(data.summaryOf("baseline").orElseThrow()), 0);
+        assertEquals(0.037, data.paramsOverhead(data.summaryOf("se").orElseThrow()), 0);
+        ReportData.VariantSummary noOverhead = summary("eca", 1, 0.9, Double.NaN, 297_000, Double.NaN, 0, 0.5);
+        ReportData withEca = new ReportData("r", data.runs(), data.evaluations(),
+                Stream.concat(data.summary().stream(), Stream.of(noOverhead)).toList());
+        assertEquals(0.1, withEca.paramsOverhead(noOverhead), 1e-12, "computed from the baseline's parameters");
+        ReportData noBaseline = new ReportData("r", List.of(run("1", "eca", 1, 0.9)), List.of(), List.of(noOverhead));
+        assertTrue(Double.isNaN(noBaseline.paramsOverhead(noOverhead)));
+        String html = new HtmlReport(noBaseline).render();
+        assertTrue(ChartsTest.series(chart(html, HtmlReport.ACCURACY_CHART)).isEmpty());
+        assertTrue(html.contains("Not plotted"), "a variant that cannot be placed is named");
+    }
+
+    @Test
+    void oneVariantOneRunOneEpoch() {
+        ReportData data = new ReportData("r", List.of(run("a", "baseline", 1, 0.9)),
+                List.of(new ReportData.Evaluation("a", 1, 0.9)),
+                List.of(summary("baseline", 1, 0.9, Double.NaN, 270_000, Double.NaN, Double.NaN, Double.NaN)));
+        String html = new HtmlReport(data).render();
+        for (String id : List.of(HtmlReport.ACCURACY_CHART, HtmlReport.CURVES_CHART, HtmlReport.THROUGHPUT_CHART)) {
+            assertEquals(List.of("baseline"), ChartsTest.series(chart(html, id)), id);
+            ChartsTest.assertWellFormedNumbers(chart(html, id));
+        }
+    }
+
+    @Test
+    void writesAtomicallyAndCreatesTheParent() throws IOException {
+        Path out = dir.resolve("a/b/report.html");
+        HtmlReport.write("<p>one</p>", out);
+        assertEquals("<p>one</p>", Files.readString(out));
+        HtmlReport.write("<p>two</p>", out);
+        assertEquals("<p>two</p>", Files.readString(out));
+        try (Stream<Path> files = Files.list(out.getParent())) {
+            assertEquals(List.of(out), files.toList(), "no temporary file left behind");
+        }
+        Path folder = Files.createDirectories(dir.resolve("taken"));
+        Files.writeString(folder.resolve("x"), "x");
+        assertThrows(IOException.class, () -> HtmlReport.write("<p/>", folder));
+        try (Stream<Path> files = Files.list(dir)) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "a failed write cleans up");
+        }
+    }
+}
