@@ -106,7 +106,7 @@ public final class ReportTables {
         Dataset<Row> table;
         try {
             table = spark.read().parquet(path);
-        } catch (RuntimeException e) { // e.g. an empty folder: Spark cannot infer a schema
+        } catch (Exception e) { // e.g. an empty folder: Spark cannot infer a schema (AnalysisException, not a RuntimeException)
             throw new BadInputException(String.format(Locale.ROOT, "cannot read table %s as Parquet (%s): %s", path,
                     writtenBy, e.getMessage()), e);
         }
