@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Installs what a fresh machine lacks (the Fashion-MNIST Debian package) and builds the project.
+# Installs what a fresh machine lacks (Debian packages: the Fashion-MNIST data set; Chromium, in which
+# the report test renders its page) and builds the project.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-if [[ ! -d /usr/share/datasets/fashion-mnist ]]; then
+missing=()
+[[ -d /usr/share/datasets/fashion-mnist ]] || missing+=(dataset-fashion-mnist)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+if (( ${#missing[@]} > 0 )); then
   sudo_cmd=""
   [[ "$(id -u)" -ne 0 ]] && sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
-  $sudo_cmd apt-get install -y -qq dataset-fashion-mnist
+  $sudo_cmd apt-get install -y -qq "${missing[@]}"
 fi
 cd "$root"
 if [[ "${1:-}" != "--no-build" ]]; then
