@@ -4,7 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Maps a data interval onto a pixel interval, with "nice" tick values (1, 2 or 5 times a power of ten).
+ * Maps a data interval onto a pixel interval, with "nice" tick values (multiples of 1, 2 or 5 times a power
+ * of ten) inside it.
  * {@link #fit} pads the data's range so points do not sit on the frame, and copes with what small result
  * tables give: one value, equal values, no finite value at all.
  */
@@ -28,7 +29,7 @@ public final class LinearScale {
 
     /**
      * A scale that shows every finite value given, padded by 5% of their range on each side (more when the
-     * range is empty), extended to whole ticks, and kept within {@code [floor, ceiling]} when the data is.
+     * range is empty), and kept within {@code [floor, ceiling]} when the data is.
      *
      * @param values the data; NaN and infinities are ignored
      * @param floor the lowest sensible domain value (e.g. 0 for an accuracy in %), or -infinity
@@ -95,30 +96,20 @@ public final class LinearScale {
             lo = min >= floor ? Math.max(lo - (hi - ceiling), floor) : lo - (hi - ceiling);
             hi = ceiling;
         }
-        double step = niceStep((hi - lo) / TARGET_TICKS);
-        double niceLo = Math.floor(lo / step + 1e-9) * step;
-        double niceHi = Math.ceil(hi / step - 1e-9) * step;
-        if (min >= floor) {
-            niceLo = Math.max(niceLo, floor);
-        }
-        if (max <= ceiling) {
-            niceHi = Math.min(niceHi, ceiling);
-        }
-        return new LinearScale(niceLo, niceHi, pixelFrom, pixelTo, step);
+        // The domain stays the padded data (like matplotlib's margins): extending it to whole ticks can waste
+        // most of a step on each side, e.g. -20% when the lowest overhead is 0 and the step is 20.
+        return new LinearScale(lo, hi, pixelFrom, pixelTo, niceStep((hi - lo) / TARGET_TICKS));
     }
 
-    /** 1, 2 or 5 times a power of ten, the smallest such at least {@code rough}. */
+    /** 1, 2 or 5 times a power of ten, the nearest to {@code rough} on a log scale (d3's rule). */
     static double niceStep(double rough) {
         if (!(rough > 0) || !Double.isFinite(rough)) {
             return 1;
         }
         double power = Math.pow(10, Math.floor(Math.log10(rough)));
-        for (double m : new double[] {1, 2, 5, 10}) {
-            if (m * power >= rough * (1 - 1e-9)) {
-                return m * power;
-            }
-        }
-        return 10 * power;
+        double error = rough / power;
+        double m = error >= Math.sqrt(50) ? 10 : error >= Math.sqrt(10) ? 5 : error >= Math.sqrt(2) ? 2 : 1;
+        return m * power;
     }
 
     /**

@@ -10,6 +10,7 @@ public final class Palette {
     private static final String[] COLOURS = {
         "#0072b2", "#e69f00", "#009e73", "#d55e00", "#cc79a7", "#56b4e9", "#f0e442", "#666666",
         "#8c564b", "#17becf", "#bcbd22", "#7f3c8d", "#11a579", "#3969ac", "#f2b701", "#e73f74",
+        "#80ba5a", "#e68310", "#008695", "#cf1c90", "#4b4b8f", "#a5aa99",
     };
 
     private Palette() {}

@@ -119,14 +119,20 @@ final class SvgChart {
      * @param colours their colours
      */
     void legend(List<String> variants, List<String> colours) {
-        svg.append("<g class=\"legend\" font-size=\"12\">\n");
+        // Rows shrink when many variants would run past the bottom (the full grid of modules is ~20).
+        double row = Math.max(9, Math.min(LEGEND_ROW, (HEIGHT - TOP - 16.0) / Math.max(1, variants.size())));
+        double fontSize = Math.min(12, row - 2);
+        svg.append("<g class=\"legend\" font-size=\"").append(coord(fontSize)).append("\">\n");
         for (int i = 0; i < variants.size(); i++) {
-            int y = TOP + 8 + i * LEGEND_ROW;
+            String y = coord(TOP + 8 + i * row);
+            String swatchY = coord(TOP + 8 + i * row - fontSize * 0.75);
+            String swatchH = coord(fontSize * 0.85);
             String name = variants.get(i);
             String shown = name.length() > LEGEND_CHARS ? name.substring(0, LEGEND_CHARS - 1) + "\u2026" : name;
             svg.append("<g class=\"legend-item\" data-variant=\"").append(escape(name)).append("\"><title>")
                     .append(escape(name)).append("</title>");
-            svg.append("<rect x=\"").append(LEGEND_X).append("\" y=\"").append(y - 9).append("\" width=\"14\" height=\"10\" fill=\"")
+            svg.append("<rect x=\"").append(LEGEND_X).append("\" y=\"").append(swatchY).append("\" width=\"14\" height=\"")
+                    .append(swatchH).append("\" fill=\"")
                     .append(colours.get(i)).append("\"/>");
             svg.append("<text x=\"").append(LEGEND_X + 20).append("\" y=\"").append(y).append("\">").append(escape(shown))
                     .append("</text></g>\n");

@@ -18,10 +18,12 @@ class LinearScaleTest {
     }
 
     @Test
-    void padsTheDataAndEndsOnTicks() {
+    void padsTheDataWithTicksInside() {
         LinearScale s = LinearScale.fit(new double[] {89.3, 91.3, 90.3}, 0, 100, 360, 44);
         assertShows(s, 89.3, 91.3);
-        assertEquals(List.of(89.0, 89.5, 90.0, 90.5, 91.0, 91.5), s.ticks());
+        assertEquals(89.2, s.domainFrom(), 1e-9, "5% of the range below");
+        assertEquals(91.4, s.domainTo(), 1e-9, "and above");
+        assertEquals(List.of(89.5, 90.0, 90.5, 91.0), s.ticks());
         assertEquals(0.5, s.step(), 1e-12);
         assertEquals(360, s.pixel(s.domainFrom()), 1e-9, "low end at the bottom");
         assertEquals(44, s.pixel(s.domainTo()), 1e-9, "high end at the top");
@@ -29,10 +31,19 @@ class LinearScaleTest {
     }
 
     @Test
+    void doesNotWasteASideOnWholeTicks() {
+        LinearScale s = LinearScale.fit(new double[] {0, 47.5}, Double.NEGATIVE_INFINITY, INF, 72, 650);
+        assertEquals(-2.375, s.domainFrom(), 1e-9);
+        assertEquals(List.of(0.0, 10.0, 20.0, 30.0, 40.0), s.ticks());
+    }
+
+    @Test
     void niceSteps() {
-        assertEquals(1, LinearScale.niceStep(0.7), 1e-12);
+        assertEquals(0.5, LinearScale.niceStep(0.7), 1e-12);
+        assertEquals(1, LinearScale.niceStep(0.8), 1e-12);
         assertEquals(2, LinearScale.niceStep(1.5), 1e-12);
-        assertEquals(5, LinearScale.niceStep(2.09), 1e-12);
+        assertEquals(2, LinearScale.niceStep(2.09), 1e-12);
+        assertEquals(10, LinearScale.niceStep(10.45), 1e-12);
         assertEquals(0.05, LinearScale.niceStep(0.05), 1e-12);
         assertEquals(1, LinearScale.niceStep(Double.NaN), 1e-12);
     }
