@@ -44,7 +44,7 @@ public final class ReportCommand implements Callable<Integer> {
             throw new BadInputException("cannot write the report to " + out + ": " + e, e);
         }
         System.out.println(String.format(Locale.ROOT, "report of %d runs, %d variants -> %s",
-                data.runs().size(), data.variants().size(), out.toAbsolutePath()));
+                data.shownRuns().size(), data.variants().size(), out.toAbsolutePath()));
         return 0;
     }
 }

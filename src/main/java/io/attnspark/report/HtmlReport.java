@@ -3,7 +3,6 @@ package io.attnspark.report;
 import static io.attnspark.report.Markup.escape;
 import static io.attnspark.report.Markup.fixed;
 
-import io.attnspark.ablation.SummaryTable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -95,17 +94,24 @@ public final class HtmlReport {
     }
 
     private void header(StringBuilder html) {
-        List<ReportData.Run> runs = data.runs();
+        List<ReportData.Run> runs = data.shownRuns();
         html.append("<h1>Ablation report</h1>\n<dl class=\"facts\">\n");
         fact(html, "results", data.source());
         fact(html, "model", distinct(runs, ReportData.Run::model));
         fact(html, "variants", variants.size() + ": " + String.join(", ", variants));
+        fact(html, "compared with", String.join(", ", data.summary().stream().filter(ReportData::isBaseline)
+                .map(ReportData.VariantSummary::variant).toList()));
         fact(html, "seeds", distinct(runs, r -> Long.toString(r.seed())));
         fact(html, "runs", Integer.toString(runs.size()));
         fact(html, "epochs", distinct(runs, r -> trim(r.epochs())));
         fact(html, "replicas \u00d7 sync every", distinct(runs, r -> r.replicas() + " \u00d7 " + r.syncEvery() + " steps"));
         fact(html, "images (train / test)", distinct(runs, r -> r.trainImages() + " / " + r.testImages()));
         html.append("</dl>\n");
+        List<String> others = data.variantsWithoutSummary();
+        if (!others.isEmpty()) {
+            html.append("<p class=\"note\">Left out: runs of variants the summary table does not list (an earlier"
+                    + " plan in the same folder?): ").append(escape(String.join(", ", others))).append("</p>\n");
+        }
     }
 
     private static void fact(StringBuilder html, String name, String value) {
@@ -134,7 +140,7 @@ public final class HtmlReport {
         List<String> left = new ArrayList<>();
         for (String v : variants) {
             ReportData.VariantSummary s = data.summaryOf(v).orElse(null);
-            double overhead = s == null ? Double.NaN : data.paramsOverhead(s);
+            double overhead = s == null ? Double.NaN : ReportData.paramsOverhead(s);
             if (s == null || Double.isNaN(overhead) || Double.isNaN(s.top1Mean())) {
                 left.add(v);
                 continue;
@@ -143,8 +149,7 @@ public final class HtmlReport {
         }
         String svg = ScatterChart.render(ACCURACY_CHART, "Test top-1 vs parameter overhead",
                 "parameters relative to the baseline", "test top-1 (%)", points);
-        return left.isEmpty() ? svg : svg + "<p class=\"note\">Not plotted (no summary row or no baseline to compare"
-                + " with): " + escape(String.join(", ", left)) + "</p>\n";
+        return left.isEmpty() ? svg : svg + "<p class=\"note\">Not plotted (no baseline runs to compare with): " + escape(String.join(", ", left)) + "</p>\n";
     }
 
     private String curvesChart() {
@@ -180,7 +185,7 @@ public final class HtmlReport {
             if (s == null) {
                 continue;
             }
-            boolean baseline = v.equals(SummaryTable.BASELINE);
+            boolean baseline = ReportData.isBaseline(s);
             html.append("<tr data-variant=\"").append(escape(v)).append('"').append(baseline ? " class=\"baseline\"" : "")
                     .append("><td class=\"text\"><span class=\"swatch\" style=\"background:").append(colour(v))
                     .append("\"></span>").append(escape(v)).append("</td>");
@@ -190,7 +195,7 @@ public final class HtmlReport {
                 cell(html, meanStd(s.top5Mean(), s.top5Std()));
             }
             cell(html, Markup.count(s.params()));
-            cell(html, Markup.signedPercent(baseline ? 0 : data.paramsOverhead(s)));
+            cell(html, Markup.signedPercent(ReportData.paramsOverhead(s)));
             cell(html, Markup.count(s.macs()));
             cell(html, Markup.signedPercent(baseline && Double.isNaN(s.macsOverhead()) ? 0 : s.macsOverhead()));
             cell(html, fixed(s.imagesPerSecond(), 0));
@@ -206,7 +211,7 @@ public final class HtmlReport {
         }
         html.append("</tbody>\n</table>\n<p class=\"note\">Mean \u00b1 standard deviation over seeds. \u0394 top-1:"
                 + " difference of means to the baseline in percentage points with its 95% confidence interval;"
-                + " p-values below 0.05 in green.</p>\n");
+                + " p-values below 0.05 in green. Baselines (in bold) are each compared with themselves.</p>\n");
     }
 
     private static void cell(StringBuilder html, String text) {
@@ -233,11 +238,11 @@ public final class HtmlReport {
     }
 
     private void runsTable(StringBuilder html) {
-        html.append("<h2>Runs</h2>\n<details><summary>").append(data.runs().size())
+        html.append("<h2>Runs</h2>\n<details><summary>").append(data.shownRuns().size())
                 .append(" runs</summary>\n<table class=\"runs\">\n<thead><tr><th class=\"text\">variant</th><th>seed</th>")
                 .append("<th class=\"text\">run id</th><th>final top-1 (%)</th><th>best top-1 (%)</th><th>wall (s)</th>")
                 .append("<th>images/s</th></tr></thead>\n<tbody>\n");
-        List<ReportData.Run> sorted = data.runs().stream()
+        List<ReportData.Run> sorted = data.shownRuns().stream()
                 .sorted((a, b) -> a.variant().equals(b.variant())
                         ? Long.compare(a.seed(), b.seed())
                         : Integer.compare(variants.indexOf(a.variant()), variants.indexOf(b.variant())))

@@ -3,6 +3,7 @@ package io.attnspark.report;
 import io.attnspark.ablation.SummaryTable;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -89,19 +90,44 @@ public record ReportData(String source, List<Run> runs, List<Evaluation> evaluat
     }
 
     /**
-     * Every variant in the runs or the summary: the baseline first, then the others by name. A variant's
-     * position here gives its colour in every chart.
+     * The variants the report shows: those of the summary, in its order (the ablation plan's). Only without
+     * a summary, the variants of the runs: the baseline first, then by name. A variant's position here gives
+     * its colour in every chart.
      *
      * @return the variants
      */
     public List<String> variants() {
-        Set<String> all = new LinkedHashSet<>();
-        runs.forEach(r -> all.add(r.variant()));
-        summary.forEach(s -> all.add(s.variant()));
-        List<String> sorted = new ArrayList<>(all);
+        Set<String> fromSummary = new LinkedHashSet<>();
+        summary.forEach(s -> fromSummary.add(s.variant()));
+        if (!fromSummary.isEmpty()) {
+            return List.copyOf(fromSummary);
+        }
+        Set<String> fromRuns = new LinkedHashSet<>();
+        runs.forEach(r -> fromRuns.add(r.variant()));
+        List<String> sorted = new ArrayList<>(fromRuns);
         sorted.sort(Comparator.comparing((String v) -> !v.equals(SummaryTable.BASELINE))
                 .thenComparing(Comparator.naturalOrder()));
         return sorted;
+    }
+
+    /**
+     * Variants with runs but no summary row (runs of an earlier plan in the same output folder), by name.
+     *
+     * @return the variants, usually none
+     */
+    public List<String> variantsWithoutSummary() {
+        Set<String> shown = new HashSet<>(variants());
+        return runs.stream().map(Run::variant).filter(v -> !shown.contains(v)).distinct().sorted().toList();
+    }
+
+    /**
+     * The runs of the variants the report shows.
+     *
+     * @return the runs
+     */
+    public List<Run> shownRuns() {
+        Set<String> shown = new HashSet<>(variants());
+        return runs.stream().filter(r -> shown.contains(r.variant())).toList();
     }
 
     /**
@@ -115,22 +141,28 @@ public record ReportData(String source, List<Run> runs, List<Evaluation> evaluat
     }
 
     /**
-     * A variant's parameter overhead as a fraction: the summary's value; 0 for the baseline; computed from
-     * the baseline's parameters when the summary leaves it empty; NaN when there is no baseline to compare.
+     * Whether a summary row is a reference the others are compared with. An ablation with extra axes has one
+     * baseline per axis value ({@code baseline sync.every=50}), and the baseline's name is configurable, so
+     * a baseline is recognised by its row: no difference to itself and an overhead of exactly 0 (or, without
+     * an overhead, the default name {@value SummaryTable#BASELINE}).
+     *
+     * @param s the row
+     * @return whether it is a baseline
+     */
+    public static boolean isBaseline(VariantSummary s) {
+        return Double.isNaN(s.diffTop1())
+                && (s.paramsOverhead() == 0
+                        || (Double.isNaN(s.paramsOverhead()) && s.variant().equals(SummaryTable.BASELINE)));
+    }
+
+    /**
+     * A variant's parameter overhead as a fraction: the summary's value, 0 for a baseline, NaN when the
+     * variant's baseline has no runs to compare with.
      *
      * @param s the variant's summary row
      * @return the overhead
      */
-    public double paramsOverhead(VariantSummary s) {
-        if (!Double.isNaN(s.paramsOverhead())) {
-            return s.paramsOverhead();
-        }
-        if (s.variant().equals(SummaryTable.BASELINE)) {
-            return 0;
-        }
-        return summaryOf(SummaryTable.BASELINE)
-                .filter(b -> b.params() > 0)
-                .map(b -> (double) s.params() / b.params() - 1)
-                .orElse(Double.NaN);
+    public static double paramsOverhead(VariantSummary s) {
+        return isBaseline(s) ? 0 : s.paramsOverhead();
     }
 }

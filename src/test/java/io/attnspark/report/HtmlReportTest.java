@@ -91,19 +91,45 @@ class HtmlReportTest {
     }
 
     @Test
-    void baselineSitsAtZeroOverheadEvenWhenTheSummaryLeavesItEmpty() {
+    void baselinesAreRecognisedByTheirRows() {
         ReportData data = threeVariants();
-        assertEquals(0, data.paramsOverhead(data.summaryOf("baseline").orElseThrow()), 0);
-        assertEquals(0.037, data.paramsOverhead(data.summaryOf("se").orElseThrow()), 0);
-        ReportData.VariantSummary noOverhead = summary("eca", 1, 0.9, Double.NaN, 297_000, Double.NaN, 0, 0.5);
-        ReportData withEca = new ReportData("r", data.runs(), data.evaluations(),
-                Stream.concat(data.summary().stream(), Stream.of(noOverhead)).toList());
-        assertEquals(0.1, withEca.paramsOverhead(noOverhead), 1e-12, "computed from the baseline's parameters");
-        ReportData noBaseline = new ReportData("r", List.of(run("1", "eca", 1, 0.9)), List.of(), List.of(noOverhead));
-        assertTrue(Double.isNaN(noBaseline.paramsOverhead(noOverhead)));
-        String html = new HtmlReport(noBaseline).render();
-        assertTrue(ChartsTest.series(chart(html, HtmlReport.ACCURACY_CHART)).isEmpty());
-        assertTrue(html.contains("Not plotted"), "a variant that cannot be placed is named");
+        ReportData.VariantSummary defaultName = data.summaryOf("baseline").orElseThrow(); // overhead left empty
+        assertTrue(ReportData.isBaseline(defaultName));
+        assertEquals(0, ReportData.paramsOverhead(defaultName), 0);
+        assertFalse(ReportData.isBaseline(data.summaryOf("se").orElseThrow()));
+        assertEquals(0.037, ReportData.paramsOverhead(data.summaryOf("se").orElseThrow()), 0);
+        // As the ablation job writes them: a configurable name, one baseline per extra-axis value.
+        ReportData.VariantSummary perAxis = summary("plain sync.every=50", 2, 0.9, 0.01, 270_000, 0.0, Double.NaN, Double.NaN);
+        assertTrue(ReportData.isBaseline(perAxis));
+        // A variant whose baseline has no runs: no overhead, no difference, and not a baseline.
+        ReportData.VariantSummary orphan = summary("eca", 1, 0.9, Double.NaN, 297_000, Double.NaN, Double.NaN, Double.NaN);
+        assertFalse(ReportData.isBaseline(orphan));
+        assertTrue(Double.isNaN(ReportData.paramsOverhead(orphan)));
+
+        ReportData axes = new ReportData("r", List.of(run("1", "eca", 1, 0.9), run("2", perAxis.variant(), 1, 0.9)),
+                List.of(), List.of(orphan, perAxis));
+        assertEquals(List.of("eca", "plain sync.every=50"), axes.variants(), "the summary's (plan's) order");
+        String html = new HtmlReport(axes).render();
+        assertEquals(List.of("plain sync.every=50"), ChartsTest.series(chart(html, HtmlReport.ACCURACY_CHART)));
+        assertTrue(html.contains("Not plotted (no baseline runs to compare with): eca"), "a variant that cannot be placed is named");
+        assertTrue(html.contains("<dt>compared with</dt><dd>plain sync.every=50</dd>"));
+        assertTrue(html.contains("<tr data-variant=\"plain sync.every=50\" class=\"baseline\">"));
+    }
+
+    @Test
+    void runsOfVariantsWithoutASummaryRowAreLeftOutAndNamed() {
+        ReportData base = threeVariants();
+        List<ReportData.Run> runs = new ArrayList<>(base.runs());
+        runs.add(run("old", "gc", 1, 0.5));
+        List<ReportData.Evaluation> evals = new ArrayList<>(base.evaluations());
+        evals.add(new ReportData.Evaluation("old", 1, 0.5));
+        ReportData data = new ReportData("r", runs, evals, base.summary());
+        assertEquals(List.of("gc"), data.variantsWithoutSummary());
+        assertEquals(base.runs().size(), data.shownRuns().size());
+        String html = new HtmlReport(data).render();
+        assertFalse(ChartsTest.series(chart(html, HtmlReport.CURVES_CHART)).contains("gc"));
+        assertTrue(html.contains("the summary table does not list (an earlier plan in the same folder?): gc"));
+        assertTrue(html.contains("<dt>runs</dt><dd>6</dd>"));
     }
 
     @Test
