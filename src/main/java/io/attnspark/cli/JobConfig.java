@@ -21,9 +21,11 @@ import java.util.function.Function;
 public final class JobConfig {
 
     private final Config config;
+    private final Config defaults;
 
-    private JobConfig(Config config) {
+    private JobConfig(Config config, Config defaults) {
         this.config = config;
+        this.defaults = defaults;
     }
 
     /**
@@ -56,7 +58,7 @@ public final class JobConfig {
                 checkKnown(one, defaults, "in the argument '" + override + "'");
                 merged = one.withFallback(merged);
             }
-            return new JobConfig(merged.resolve());
+            return new JobConfig(merged.resolve(), defaults);
         } catch (ConfigException e) {
             throw new ConfigError(e.getMessage());
         }
@@ -96,6 +98,109 @@ public final class JobConfig {
             }
         }
         return false;
+    }
+
+    /**
+     * Returns this config with some keys set on top, each checked against the defaults.
+     *
+     * @param overrides key to HOCON value text (e.g. {@code "se"} or {@code 0.1} or {@code { k_size = 5 }})
+     * @param where what the keys come from, for error messages
+     * @return the new config
+     * @throws ConfigError naming an unknown key or a value that does not parse
+     */
+    public JobConfig with(Map<String, String> overrides, String where) {
+        Config merged = config;
+        for (Map.Entry<String, String> e : overrides.entrySet()) {
+            Config one;
+            try {
+                one = ConfigFactory.parseString(com.typesafe.config.ConfigUtil.joinPath(
+                        com.typesafe.config.ConfigUtil.splitPath(e.getKey())) + " = " + e.getValue());
+            } catch (ConfigException ex) {
+                throw new ConfigError(where + ": " + e.getKey() + " = " + e.getValue() + " does not parse: "
+                        + ex.getMessage());
+            }
+            checkKnown(one, defaults, where);
+            merged = one.withFallback(merged);
+        }
+        try {
+            return new JobConfig(merged.resolve(), defaults);
+        } catch (ConfigException ex) {
+            throw new ConfigError(where + ": " + ex.getMessage());
+        }
+    }
+
+    /**
+     * Returns this config without a section (and its defaults without it, so that it cannot be set again).
+     *
+     * @param path the section, e.g. {@code ablation}
+     * @return the new config
+     */
+    public JobConfig without(String path) {
+        return new JobConfig(config.withoutPath(path), defaults.withoutPath(path));
+    }
+
+    /**
+     * Returns a list of objects, each flattened to its keys (dotted paths) and HOCON value text.
+     *
+     * @param key the list's key
+     * @return one map per object, keys in file order where the parser keeps it
+     */
+    public List<Map<String, String>> getFlatObjectList(String key) {
+        return get(key, k -> {
+            List<Map<String, String>> list = new java.util.ArrayList<>();
+            for (com.typesafe.config.ConfigObject o : config.getObjectList(k)) {
+                Map<String, String> flat = new java.util.LinkedHashMap<>();
+                for (Map.Entry<String, ConfigValue> e : o.toConfig().entrySet()) {
+                    flat.put(e.getKey(), e.getValue().render(ConfigRenderOptions.concise()));
+                }
+                list.add(flat);
+            }
+            return list;
+        });
+    }
+
+    /**
+     * Returns an object whose values are lists, as key to the lists' values in HOCON text.
+     *
+     * @param key the object's key
+     * @return each entry's key (one path element, e.g. {@code "sync.every"}) to its values
+     */
+    public Map<String, List<String>> getListMap(String key) {
+        return get(key, k -> {
+            Map<String, List<String>> map = new java.util.LinkedHashMap<>();
+            for (Map.Entry<String, ConfigValue> e : config.getObject(k).entrySet()) {
+                if (e.getValue().valueType() != com.typesafe.config.ConfigValueType.LIST) {
+                    throw new ConfigError(k + ".\"" + e.getKey() + "\" must be a list of values, got "
+                            + e.getValue().render(ConfigRenderOptions.concise()));
+                }
+                List<String> values = new java.util.ArrayList<>();
+                for (ConfigValue v : (com.typesafe.config.ConfigList) e.getValue()) {
+                    values.add(v.render(ConfigRenderOptions.concise()));
+                }
+                map.put(e.getKey(), values);
+            }
+            return map;
+        });
+    }
+
+    /**
+     * Returns a list of integers.
+     *
+     * @param key the key
+     * @return the values
+     */
+    public List<Long> getLongList(String key) {
+        return get(key, config::getLongList);
+    }
+
+    /**
+     * Returns whether the defaults know a key, for checking keys that arrive inside values.
+     *
+     * @param key a dotted path
+     * @return true if the defaults have it or it is inside an open section
+     */
+    public boolean knows(String key) {
+        return defaults.hasPath(key) || inOpenSection(key, defaults);
     }
 
     /**

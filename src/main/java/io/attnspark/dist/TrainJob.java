@@ -1,7 +1,6 @@
 package io.attnspark.dist;
 
 import io.attnspark.data.BadInputException;
-import io.attnspark.data.ImageTable;
 import io.attnspark.data.Normalization;
 import io.attnspark.data.ShardData;
 import io.attnspark.model.AttentionPlacement;
@@ -22,8 +21,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.slf4j.Logger;
@@ -116,73 +113,58 @@ public final class TrainJob {
     }
 
     /**
-     * Runs the job.
+     * Runs the job: prepares the data (sharded by the run's seed), trains, and writes the model and
+     * the tables under the output path.
      *
      * @param listener told about every round (progress), may be null
      * @return the outcome
      */
     public Outcome run(DistributedTrainer.RoundListener listener) {
         Settings s = settings;
-        String runId = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC).format(Instant.now())
-                + "-" + UUID.randomUUID().toString().substring(0, 8);
+        PreparedData data = PreparedData.prepare(spark, s.table(), s.trainLimit(), s.testLimit(), s.shards(), s.seed());
+        try {
+            String runId = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC)
+                    .format(Instant.now()) + "-" + UUID.randomUUID().toString().substring(0, 8);
+            return train(data, runId, s.output() + "/tables", s.attention().equals("none") ? "baseline" : s.attention(),
+                    listener);
+        } finally {
+            data.release();
+        }
+    }
+
+    /**
+     * Trains on prepared data and writes the model under the output path and the run's rows to the
+     * tables. A checkpoint under the output path continues its run (with {@code resume}), keeping
+     * the checkpoint's run id; a run already in the {@code runs} table is not trained or written again.
+     *
+     * @param data the sharded, decoded data (its shard count wins over {@code sync.shards})
+     * @param newRunId the run id when no checkpoint is resumed
+     * @param tables the folder of the {@code runs} and {@code rounds} tables
+     * @param variant the run's variant label in the {@code runs} table
+     * @param listener told about every round (progress), may be null
+     * @return the outcome
+     */
+    public Outcome train(PreparedData data, String newRunId, String tables, String variant,
+            DistributedTrainer.RoundListener listener) {
+        Settings s = settings;
+        String runId = newRunId;
         Instant started = Instant.now();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        int shards = s.shards() > 0 ? s.shards() : jsc.defaultParallelism();
-
-        Dataset<Row> table = ImageTable.read(spark, s.table());
-        List<String> classNames = ImageTable.classNames(table);
-        Dataset<Row> train = table.filter(functions.col(ImageTable.SPLIT).equalTo("train"));
-        Dataset<Row> test = table.filter(functions.col(ImageTable.SPLIT).equalTo("test"));
-
-        long available = train.count();
-        long usable = s.trainLimit() > 0 ? Math.min(s.trainLimit(), available) : available;
-        if (usable < shards) {
-            throw new BadInputException(String.format(Locale.ROOT,
-                    "table %s has %d training images, fewer than the %d shards (sync.shards)", s.table(), usable, shards));
-        }
-        if (usable / shards < s.batchSize()) {
+        int shards = data.shards();
+        if (data.smallestShard() < s.batchSize()) {
             throw new BadInputException(String.format(Locale.ROOT,
                     "%d training images over %d shards leave %d per shard, fewer than train.batch-size = %d:"
-                            + " use fewer shards or a smaller batch", usable, shards, usable / shards, s.batchSize()));
+                            + " use fewer shards or a smaller batch",
+                    data.trainImages(), shards, data.smallestShard(), s.batchSize()));
         }
-        long started0 = System.nanoTime();
-        JavaRDD<ShardData> trainShards = ShardedTable.shuffled(train, shards, s.seed(), s.trainLimit());
-        List<ShardSummary> summaries = trainShards.map(ShardSummary::of).collect();
-        long trainImages = summaries.stream().mapToLong(ShardSummary::images).sum();
-        int smallest = summaries.stream().mapToInt(ShardSummary::images).min().orElse(0);
-        if (trainImages == 0) {
-            throw new BadInputException("table " + s.table() + " has no rows with split = 'train'");
-        }
-        if (smallest < s.batchSize()) {
-            throw new BadInputException(String.format(Locale.ROOT,
-                    "%d training images over %d shards leave %d per shard, fewer than train.batch-size = %d:"
-                            + " use fewer shards or a smaller batch", trainImages, shards, smallest, s.batchSize()));
-        }
-        ShardSummary first = summaries.stream().filter(x -> x.images() > 0).findFirst().orElseThrow();
-        for (ShardSummary x : summaries) {
-            if (x.images() > 0 && !x.sameSize(first)) {
-                throw new BadInputException("table " + s.table() + " mixes image sizes " + first.sizeText() + " and "
-                        + x.sizeText() + ": re-ingest with one size");
-            }
-        }
-        double[] moments = new double[2 * first.channels()];
-        for (ShardSummary x : summaries) {
-            for (int i = 0; i < moments.length && x.images() > 0; i++) {
-                moments[i] += x.moments()[i];
-            }
-        }
-        Normalization normalization =
-                Normalization.fromMoments(moments, trainImages * first.height() * first.width());
-        for (int label : summaries.stream().mapToInt(ShardSummary::maxLabel).toArray()) {
-            if (label >= classNames.size()) {
-                throw new BadInputException("table " + s.table() + " has label " + label + " but only "
-                        + classNames.size() + " class names");
-            }
-        }
-        JavaRDD<ShardData> testShards = ShardedTable.plain(test, shards, s.testLimit());
-        long testImages = testShards.map(ShardData::size).reduce(Integer::sum);
-        LOG.info("Decoded {} training images into {} shards and {} test images in {} s", trainImages, shards,
-                testImages, String.format(Locale.ROOT, "%.1f", (System.nanoTime() - started0) / 1e9));
+        long trainImages = data.trainImages();
+        long testImages = data.testImages();
+        List<String> classNames = data.classNames();
+        Normalization normalization = data.normalization();
+        ShardSummary first = data.imageShape();
+        JavaRDD<ShardData> trainShards = data.trainShards();
+        JavaRDD<ShardData> testShards = data.testShards();
+        int smallest = data.smallestShard();
 
         ModelSpec spec = new ModelSpec(s.backbone(), s.depth(), s.attention(), first.channels(), first.height(),
                 first.width(), classNames, normalization.mean(), normalization.std(), s.placement(),
@@ -193,16 +175,15 @@ public final class TrainJob {
         TrainingPlan plan = new TrainingPlan(s.batchSize(), s.seed(),
                 new LearningRateSchedule(s.learningRate(), warmup, totalSteps, s.finalLearningRate()),
                 new SgdSettings(s.momentum(), s.weightDecay()), s.cropPadding(), s.flip());
-        float[] initial = Replica.initialParameters(spec, s.seed());
         DistributedTrainer trainer = new DistributedTrainer(jsc, spec, plan, s.sync(), s.evalBatchSize());
         Checkpoints checkpoints = new Checkpoints(s.output() + "/checkpoints", jsc.hadoopConfiguration(), s.checkpointKeep());
         String fingerprint = fingerprint(spec, plan, shards, totalSteps, trainImages) + " " + s.sync();
-        TrainingState start = TrainingState.initial(initial, trainer.layout().trainableSize());
         java.util.Optional<Checkpoints.Saved> saved = checkpoints.latest();
         if (saved.isPresent() && !s.resume()) {
             throw new BadInputException("checkpoints of an earlier run exist under " + s.output()
                     + "/checkpoints: pass --resume to continue that run, or choose another output.path");
         }
+        TrainingState start;
         if (saved.isPresent()) {
             if (!saved.get().fingerprint().equals(fingerprint)) {
                 throw new BadInputException("the checkpoint under " + s.output() + "/checkpoints was written with other"
@@ -212,14 +193,17 @@ public final class TrainJob {
             runId = saved.get().runId();
             start = saved.get().state();
             LOG.info("Resuming run {} at round {} from {}/checkpoints", runId, start.nextRound(), s.output());
-            if (tableHasRun(s.output() + "/tables/runs", runId)) {
+            if (tableHasRun(tables + "/runs", runId)) {
                 LOG.info("Run {} had already finished: its outputs are in {}", runId, s.output());
                 TrainingResult done = new TrainingResult(start.parameters(), start.rounds(), start.elapsedSeconds(),
                         start.trainedSamples(), List.of());
                 return new Outcome(runId, done, s.output() + "/model", shards, trainImages, testImages);
             }
-        } else if (s.resume()) {
-            LOG.info("No checkpoint under {}/checkpoints: starting run {} from the beginning", s.output(), runId);
+        } else {
+            if (s.resume()) {
+                LOG.info("No checkpoint under {}/checkpoints: starting run {} from the beginning", s.output(), runId);
+            }
+            start = TrainingState.initial(Replica.initialParameters(spec, s.seed()), trainer.layout().trainableSize());
         }
         String id = runId;
         TrainingResult result = trainer.train(trainShards, testImages > 0 ? testShards : null, start, totalSteps,
@@ -227,14 +211,14 @@ public final class TrainJob {
 
         String modelPath = s.output() + "/model";
         new ModelArtifact(spec, result.parameters()).save(trainer.layout(), modelPath, jsc.hadoopConfiguration());
-        if (!tableHasRun(s.output() + "/tables/rounds", runId)) { // a resumed run may have written them already
-            RunTables.appendRounds(spark, s.output() + "/tables/rounds", runId, result.rounds());
+        if (!tableHasRun(tables + "/rounds", runId)) { // a resumed run may have written them already
+            RunTables.appendRounds(spark, tables + "/rounds", runId, result.rounds());
         }
         RoundMetrics last = result.rounds().get(result.rounds().size() - 1);
         ModelFacts facts = ModelFacts.of(spec);
         RoundMetrics lastEval = testImages > 0 ? result.lastEvaluated() : last;
-        RunTables.appendRun(spark, s.output() + "/tables/runs",
-                runId, Timestamp.from(started), spec.attention().equals("none") ? "baseline" : spec.attention(),
+        RunTables.appendRun(spark, tables + "/runs",
+                runId, Timestamp.from(started), variant,
                 spec.displayName(), s.seed(), facts.parameters(), facts.macs(), shards,
                 s.sync().every(), s.epochs(), result.rounds().size(), trainImages, testImages, last.loss(),
                 lastEval.testAccuracy(), result.bestTestAccuracy(), lastEval.testLoss(),
@@ -243,8 +227,6 @@ public final class TrainJob {
                 spark.version(), ai.djl.engine.Engine.class.getPackage().getImplementationVersion() == null
                         ? "unknown" : ai.djl.engine.Engine.class.getPackage().getImplementationVersion(),
                 s.configFlat(), s.configJson());
-        trainShards.unpersist(false);
-        testShards.unpersist(false);
         return new Outcome(runId, result, modelPath, shards, trainImages, testImages);
     }
 
@@ -253,7 +235,14 @@ public final class TrainJob {
         return spec.toJson() + " " + plan + " shards=" + shards + " steps=" + totalSteps + " images=" + trainImages;
     }
 
-    private boolean tableHasRun(String table, String runId) {
+    /**
+     * Returns whether a result table holds rows of a run.
+     *
+     * @param table the table's path
+     * @param runId the run
+     * @return true if the table exists and has a row with that run id
+     */
+    public boolean tableHasRun(String table, String runId) {
         try {
             org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(table);
             if (!path.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(path)) {

@@ -141,4 +141,39 @@ class ReplicaTest {
             assertTrue(Math.abs(buf[0]) + Math.abs(buf[1]) + Math.abs(buf[2]) > 1e-3, "the check is not vacuous");
         }
     }
+
+    /** Top-1 and top-5 counts of an evaluation against the ranks of the predicted probabilities, by hand. */
+    @Test
+    void evaluationCountsTopOneAndTopFiveFromTheScores() {
+        ModelSpec spec = new ModelSpec("resnet-cifar", 8, "none", 1, 6, 6,
+                List.of("c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7"), new float[] {0f}, new float[] {1f});
+        int batch = 16;
+        float[] x = new float[batch * 36];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) Math.sin(0.91 * i) + (i % 5) * 0.2f;
+        }
+        long[] y = new long[batch];
+        for (int b = 0; b < batch; b++) {
+            y[b] = (b * 5) % 8;
+        }
+        try (Replica replica = Replica.create(spec, Device.cpu())) {
+            float[] p = replica.predict(x, batch);
+            long top1 = 0;
+            long top5 = 0;
+            for (int b = 0; b < batch; b++) {
+                int above = 0;
+                int best = 0;
+                for (int k = 0; k < 8; k++) {
+                    above += p[8 * b + k] > p[8 * b + (int) y[b]] ? 1 : 0;
+                    best = p[8 * b + k] > p[8 * b + best] ? k : best;
+                }
+                top1 += best == y[b] ? 1 : 0;
+                top5 += above < 5 ? 1 : 0;
+            }
+            StepStats stats = replica.evaluate(x, y, batch);
+            assertEquals(top1, stats.correct());
+            assertEquals(top5, stats.correctTop5());
+            assertTrue(top5 > top1 && top5 < batch, "the case tells top-5 from top-1 and from all: " + top1 + " " + top5);
+        }
+    }
 }

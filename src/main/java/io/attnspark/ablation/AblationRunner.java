@@ -1,0 +1,261 @@
+package io.attnspark.ablation;
+
+import io.attnspark.dist.DistributedTrainer;
+import io.attnspark.dist.PreparedData;
+import io.attnspark.dist.TrainJob;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the cells of an ablation one after another on the same cached shards, skipping cells already in
+ * the {@code runs} table, continuing a cell from its checkpoints, recording a failed cell and going on,
+ * and finally rewriting the {@code summary} table from every finished cell of the plan.
+ */
+public final class AblationRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AblationRunner.class);
+
+    /** Schema of the {@code failures} table: one row per failed attempt at a cell. */
+    public static final StructType FAILURES_SCHEMA =
+            new StructType()
+                    .add("run_id", DataTypes.StringType, false)
+                    .add("variant", DataTypes.StringType, false)
+                    .add("seed", DataTypes.LongType, false)
+                    .add("failed_at", DataTypes.TimestampType, false)
+                    .add("error", DataTypes.StringType, false);
+
+    /**
+     * A cell with its run id and its training settings (output under the ablation's {@code cells/}).
+     *
+     * @param cell the cell
+     * @param runId its run id
+     * @param settings its training settings
+     */
+    public record PlannedCell(AblationPlan.Cell cell, String runId, TrainJob.Settings settings) {}
+
+    /** What became of a cell. */
+    public enum Status {
+        /** Finished by an earlier job: skipped. */
+        SKIPPED,
+        /** Trained by this job. */
+        FINISHED,
+        /** Failed; recorded in the {@code failures} table. */
+        FAILED
+    }
+
+    /**
+     * What the job did.
+     *
+     * @param statuses each cell's status, in plan order
+     * @param summary the summary rows written
+     */
+    public record Outcome(List<Status> statuses, List<Summaries.Row> summary) {
+
+        /**
+         * Returns the number of failed cells.
+         *
+         * @return failed cells
+         */
+        public long failed() {
+            return statuses.stream().filter(s -> s == Status.FAILED).count();
+        }
+    }
+
+    private final SparkSession spark;
+    private final String output;
+    private final long dataSeed;
+    private final PrintStream console;
+
+    /**
+     * Creates a runner.
+     *
+     * @param spark the session
+     * @param output the ablation's output folder: {@code tables/} and {@code cells/} go under it
+     * @param dataSeed the seed that deals images to shards, the same for every cell so that the data is
+     *     decoded once
+     * @param console where progress lines go
+     */
+    public AblationRunner(SparkSession spark, String output, long dataSeed, PrintStream console) {
+        this.spark = spark;
+        this.output = output;
+        this.dataSeed = dataSeed;
+        this.console = console;
+    }
+
+    /**
+     * Returns the folder of the result tables.
+     *
+     * @return {@code <output>/tables}
+     */
+    public String tables() {
+        return output + "/tables";
+    }
+
+    /**
+     * Returns the run ids already in the {@code runs} table.
+     *
+     * @return finished run ids
+     */
+    public Set<String> finishedRunIds() {
+        if (!exists(tables() + "/runs")) {
+            return Set.of();
+        }
+        Set<String> ids = new HashSet<>();
+        for (Row r : spark.read().parquet(tables() + "/runs").select("run_id").collectAsList()) {
+            ids.add(r.getString(0));
+        }
+        return ids;
+    }
+
+    /**
+     * Runs the plan.
+     *
+     * @param plan the plan (for the summary's variant order and baselines)
+     * @param cells the plan's cells with their settings, in run order
+     * @param listeners a fresh progress listener per cell (may supply null)
+     * @return what happened
+     */
+    public Outcome run(AblationPlan plan, List<PlannedCell> cells, Supplier<DistributedTrainer.RoundListener> listeners) {
+        Set<String> finished = finishedRunIds();
+        List<Status> statuses = new ArrayList<>();
+        PreparedData data = null;
+        try {
+            for (int i = 0; i < cells.size(); i++) {
+                PlannedCell pc = cells.get(i);
+                String where = String.format(Locale.ROOT, "cell %d/%d %s seed %d (%s)", i + 1, cells.size(),
+                        pc.cell().variant(), pc.cell().seed(), pc.runId());
+                if (finished.contains(pc.runId())) {
+                    console.println(where + ": finished by an earlier job, skipped");
+                    statuses.add(Status.SKIPPED);
+                    continue;
+                }
+                TrainJob.Settings s = pc.settings();
+                String key = PreparedData.keyOf(s.table(), s.trainLimit(), s.testLimit(), s.shards(), dataSeed);
+                if (data == null || !data.key().equals(key)) {
+                    if (data != null) {
+                        data.release();
+                        data = null;
+                    }
+                    data = PreparedData.prepare(spark, s.table(), s.trainLimit(), s.testLimit(), s.shards(), dataSeed);
+                }
+                console.println(where + ": training");
+                console.flush();
+                try {
+                    TrainJob.Outcome done = new TrainJob(spark, s).train(data, pc.runId(), tables(),
+                            pc.cell().variant(), listeners.get());
+                    console.println(String.format(Locale.ROOT, "%s: test top-1 %.4f, %.0f img/s, %.0f s", where,
+                            done.testImages() > 0 ? done.result().lastEvaluated().testAccuracy() : Double.NaN,
+                            done.result().imagesPerSecond(), done.result().wallSeconds()));
+                    statuses.add(Status.FINISHED);
+                } catch (RuntimeException e) {
+                    LOG.error("{} failed", where, e);
+                    String message = describe(e);
+                    console.println(where + ": FAILED: " + message);
+                    recordFailure(pc, message);
+                    statuses.add(Status.FAILED);
+                }
+                console.flush();
+            }
+        } finally {
+            if (data != null) {
+                data.release();
+            }
+        }
+        List<Summaries.Row> summary = writeSummary(plan, cells);
+        return new Outcome(statuses, summary);
+    }
+
+    /**
+     * Rewrites the {@code summary} table from the plan's finished runs (atomically: a temporary table,
+     * then a rename over the old one).
+     *
+     * @param plan the plan
+     * @param cells its cells with run ids
+     * @return the rows written
+     */
+    public List<Summaries.Row> writeSummary(AblationPlan plan, List<PlannedCell> cells) {
+        Set<String> ids = new HashSet<>();
+        cells.forEach(c -> ids.add(c.runId()));
+        List<Summaries.Run> runs = new ArrayList<>();
+        if (exists(tables() + "/runs")) {
+            List<Row> rows = spark.read().parquet(tables() + "/runs")
+                    .select(functions.col("run_id"), functions.col("variant"),
+                            functions.col("config").getItem("model.attention"), functions.col("seed"),
+                            functions.col("params"), functions.col("macs"), functions.col("final_test_top1"),
+                            functions.col("final_test_top5"), functions.col("images_per_s"))
+                    .collectAsList();
+            for (Row r : rows) {
+                if (ids.contains(r.getString(0))) {
+                    runs.add(new Summaries.Run(r.getString(1), r.isNullAt(2) ? "none" : r.getString(2), r.getLong(3),
+                            r.getLong(4), r.getLong(5), r.getDouble(6), r.isNullAt(7) ? null : r.getDouble(7),
+                            r.getDouble(8)));
+                }
+            }
+        }
+        List<Summaries.Row> summary = Summaries.summarise(runs, plan.variants(), plan.baselineOf());
+        List<Row> rows = new ArrayList<>();
+        summary.forEach(r -> rows.add(RowFactory.create(r.values())));
+        String path = tables() + "/summary";
+        String tmp = path + "._tmp-" + UUID.randomUUID();
+        spark.createDataFrame(rows, SummaryTable.SCHEMA).coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(tmp);
+        try {
+            Path target = new Path(path);
+            FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            if (fs.exists(target) && !fs.delete(target, true)) {
+                throw new IOException("cannot delete the old " + target);
+            }
+            if (!fs.rename(new Path(tmp), target)) {
+                throw new IOException("cannot rename " + tmp + " to " + target);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the summary table " + path + ": " + e.getMessage(), e);
+        }
+        return summary;
+    }
+
+    private void recordFailure(PlannedCell pc, String message) {
+        spark.createDataFrame(List.of(RowFactory.create(pc.runId(), pc.cell().variant(), pc.cell().seed(),
+                        Timestamp.from(Instant.now()), message)), FAILURES_SCHEMA)
+                .coalesce(1).write().mode(SaveMode.Append).parquet(tables() + "/failures");
+    }
+
+    /** The innermost cause's message (Spark wraps task failures, with whole stack traces, several times). */
+    static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String text = root.getClass().getSimpleName() + ": " + root.getMessage();
+        return text.length() <= 2000 ? text : text.substring(0, 2000) + "...";
+    }
+
+    private boolean exists(String path) {
+        try {
+            Path p = new Path(path);
+            return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

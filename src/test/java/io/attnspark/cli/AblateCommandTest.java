@@ -1,0 +1,101 @@
+package io.attnspark.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.attnspark.ablation.AblationPlan;
+import io.attnspark.ablation.AblationRunner;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The ablate job's config: grid expansion through HOCON, per-cell settings and run ids, bad grids. */
+class AblateCommandTest {
+
+    private static JobConfig config(String... overrides) {
+        return JobConfig.load(AblateCommand.DEFAULTS, Path.of("conf/ablation-fmnist.conf").toFile(), List.of(overrides));
+    }
+
+    @Test
+    void quickAblationIsFiveVariantsTimesTwoSeeds() {
+        AblationPlan plan = AblateCommand.plan(config());
+        assertEquals(List.of("baseline", "se", "gc", "a2", "iaff"), plan.variants());
+        assertEquals(10, plan.cells().size());
+        List<AblationRunner.PlannedCell> cells =
+                AblateCommand.cells(plan, config().without("ablation"), "runs/ablation-fmnist");
+        AblationRunner.PlannedCell se2 = cells.get(3);
+        assertEquals("se", se2.settings().attention());
+        assertEquals(2, se2.settings().seed());
+        assertEquals(20, se2.settings().depth());
+        assertTrue(se2.settings().resume(), "a cell continues from its checkpoints");
+        assertEquals("runs/ablation-fmnist/cells/" + se2.runId(), se2.settings().output());
+        assertTrue(se2.runId().startsWith("se-s2-"), se2.runId());
+        assertTrue(!se2.settings().configJson().contains("variants"), "the cell's stored config has no grid");
+    }
+
+    @Test
+    void fullAblationCoversAllSeventeenModulesTimesThreeSeeds() {
+        JobConfig full = JobConfig.load(AblateCommand.DEFAULTS, Path.of("conf/ablation-full.conf").toFile(), List.of());
+        AblationPlan plan = AblateCommand.plan(full);
+        assertEquals(18, plan.variants().size(), "baseline and 17 modules");
+        assertEquals(54, plan.cells().size());
+        AblateCommand.cells(plan, full.without("ablation"), "out"); // every cell's settings validate
+    }
+
+    @Test
+    void runIdsIgnoreTheOutputPathButNotTheTraining() {
+        AblationPlan plan = AblateCommand.plan(config());
+        String a = AblateCommand.cells(plan, config().without("ablation"), "a").get(0).runId();
+        String b = AblateCommand.cells(plan, config().without("ablation"), "b").get(0).runId();
+        String c = AblateCommand.cells(AblateCommand.plan(config("train.epochs=3")),
+                config("train.epochs=3").without("ablation"), "a").get(0).runId();
+        assertEquals(a, b);
+        assertNotEquals(a, c);
+    }
+
+    @Test
+    void axesAndVariantOptionsReachTheCells() {
+        JobConfig c = config("ablation.axes={\"sync.every\"=[5,50]}",
+                "ablation.variants=[{name=baseline, model.attention=none},"
+                        + "{name=se8, model.attention=se, model.attention-options{rd_ratio=0.125}}]",
+                "ablation.seeds=[3]");
+        List<AblationRunner.PlannedCell> cells = AblateCommand.cells(AblateCommand.plan(c), c.without("ablation"), "o");
+        assertEquals(4, cells.size());
+        AblationRunner.PlannedCell last = cells.get(3);
+        assertEquals("se8 sync.every=50", last.cell().variant());
+        assertEquals(50, last.settings().sync().every());
+        assertEquals(0.125, ((Number) last.settings().placement().options().get("rd_ratio")).doubleValue());
+        assertEquals(3, last.settings().seed());
+    }
+
+    @Test
+    void badGridsNameTheKey() {
+        assertError("ablation.variants[1] (name = se) sets unknown key 'model.atention'",
+                "ablation.variants=[{name=baseline, model.attention=none},{name=se, model.atention=se}]");
+        assertError("ablation.variants[0] has no name", "ablation.variants=[{model.attention=none}]");
+        assertError("ablation.axes has unknown key 'sync.evry'", "ablation.axes={\"sync.evry\"=[1]}");
+        assertError("ablation.axes.\"sync.every\" must be a list", "ablation.axes={\"sync.every\"=5}");
+        assertError("ablation.baseline = plain is not one of the variants", "ablation.baseline=plain");
+        assertError("ablation.seeds is empty", "ablation.seeds=[]");
+        assertError("unknown key 'ablation.sedes'", "ablation.sedes=[1]");
+        assertError("variant se seed 1: model.attention = sse is invalid",
+                "ablation.variants=[{name=baseline, model.attention=none},{name=se, model.attention=sse}]",
+                "ablation.seeds=[1]");
+        assertError("variant baseline seed 1: train.lr = -1", "train.lr=-1", "ablation.seeds=[1]");
+    }
+
+    @Test
+    void badGridExitsWithCodeTwoBeforeStartingSpark() {
+        assertEquals(2, Main.run("ablate", "--conf", "conf/ablation-fmnist.conf", "ablation.baseline=nobody"));
+    }
+
+    private static void assertError(String expected, String... overrides) {
+        ConfigError e = assertThrows(ConfigError.class, () -> {
+            JobConfig c = config(overrides);
+            AblateCommand.cells(AblateCommand.plan(c), c.without("ablation"), "out");
+        });
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+}
