@@ -3,9 +3,9 @@ package io.attnspark.cli;
 import io.attnspark.data.BadInputException;
 import io.attnspark.report.HtmlReport;
 import io.attnspark.report.ReportData;
+import io.attnspark.report.ReportOutput;
 import io.attnspark.report.ReportTables;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -25,8 +25,8 @@ public final class ReportCommand implements Callable<Integer> {
     String results;
 
     @Option(names = "--out", required = true, paramLabel = "FILE",
-            description = "The HTML file to write (a local path; parent folders are created).")
-    Path out;
+            description = "The HTML file to write: a local path (parent folders are created), file://, hdfs:// or s3a://.")
+    String out;
 
     @Option(names = "--master", paramLabel = "URL",
             description = "Spark master when not run by spark-submit (default: local[*]).")
@@ -37,14 +37,15 @@ public final class ReportCommand implements Callable<Integer> {
         SparkSession spark = SparkSessions.getOrCreate("attnspark-report", master);
         ReportData data = ReportTables.read(spark, results);
         String html = new HtmlReport(data).render();
+        String written;
         try {
-            HtmlReport.write(html, out);
-        } catch (IOException e) {
+            written = ReportOutput.write(spark.sparkContext().hadoopConfiguration(), out, html);
+        } catch (IOException | IllegalArgumentException e) { // IllegalArgumentException: a malformed path or URI
             // Usually the user's doing (a folder, a read-only place): one line, exit code 2.
             throw new BadInputException("cannot write the report to " + out + ": " + e, e);
         }
         System.out.println(String.format(Locale.ROOT, "report of %d runs, %d variants -> %s",
-                data.shownRuns().size(), data.variants().size(), out.toAbsolutePath()));
+                data.shownRuns().size(), data.variants().size(), written));
         return 0;
     }
 }

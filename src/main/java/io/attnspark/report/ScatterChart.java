@@ -4,16 +4,21 @@ import static io.attnspark.report.Markup.coord;
 import static io.attnspark.report.Markup.escape;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
  * Test accuracy against parameter overhead: one point per variant at its mean over seeds, with an error bar
- * of one standard deviation (none when there is a single run).
+ * of one standard deviation (none when there is a single run). Points at the same x value are spread a few
+ * pixels apart, so equal overheads (an extra axis, a parameter-free module) do not hide one another.
  */
 public final class ScatterChart {
 
     private static final double CAP = 5;
+    /** Horizontal distance between points that share an x value (the baselines of an extra axis all sit at 0%). */
+    private static final double DODGE = 9;
 
     /**
      * One variant's point.
@@ -69,9 +74,16 @@ public final class ScatterChart {
         if (points.isEmpty()) {
             chart.note("no variant to plot");
         }
+        Map<Long, Integer> sharing = new HashMap<>();
+        for (Point p : points) {
+            sharing.merge(Math.round(x.pixel(p.x())), 1, Integer::sum);
+        }
+        Map<Long, Integer> placed = new HashMap<>();
         for (Point p : points) {
             chart.openSeries(p.variant(), p.colour());
-            double px = x.pixel(p.x());
+            long column = Math.round(x.pixel(p.x()));
+            int k = placed.merge(column, 1, Integer::sum) - 1;
+            double px = x.pixel(p.x()) + (k - (sharing.get(column) - 1) / 2.0) * DODGE;
             double py = y.pixel(p.y());
             svg.append("<title>").append(escape(String.format(Locale.ROOT, "%s: %.2f%%%s at %+.1f%% parameters (%d run%s)",
                     p.variant(), p.y(), Double.isFinite(p.yError()) ? String.format(Locale.ROOT, " \u00b1 %.2f", p.yError()) : "",

@@ -50,6 +50,21 @@ class ChartsTest {
     }
 
     @Test
+    void scatterSpreadsPointsThatShareAnXValue() {
+        String svg = ScatterChart.render("acc", "t", "x", "y", List.of(
+                new ScatterChart.Point("baseline a=1", "#0072b2", 0, 90, Double.NaN, 1),
+                new ScatterChart.Point("baseline a=2", "#e69f00", 0, 90, Double.NaN, 1),
+                new ScatterChart.Point("se", "#009e73", 3, 91, Double.NaN, 1)));
+        Matcher m = Pattern.compile("<circle class=\"point\" cx=\"([^\"]*)\"").matcher(svg);
+        List<Double> cx = new ArrayList<>();
+        while (m.find()) {
+            cx.add(Double.parseDouble(m.group(1)));
+        }
+        assertEquals(3, cx.size());
+        assertTrue(Math.abs(cx.get(0) - cx.get(1)) >= 8, "equal points are side by side: " + cx);
+    }
+
+    @Test
     void scatterWithOneVariantOrNoneStillDraws() {
         String one = ScatterChart.render("acc", "t", "x", "y", List.of(new ScatterChart.Point("baseline", "#0072b2", 0, 90, 0, 1)));
         assertEquals(List.of("baseline"), series(one));
