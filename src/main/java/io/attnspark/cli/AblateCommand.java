@@ -10,9 +10,13 @@ import io.attnspark.data.PngCodec;
 import io.attnspark.dist.TrainJob;
 import io.attnspark.model.ModelFacts;
 import io.attnspark.model.ModelSpec;
+import io.attnspark.report.HtmlReport;
+import io.attnspark.report.ReportOutput;
+import io.attnspark.report.ReportTables;
 import io.attnspark.train.Replica;
 import io.attnspark.train.SgdSettings;
 import java.io.File;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -41,7 +45,7 @@ public final class AblateCommand implements Callable<Integer> {
 
     static final String DEFAULTS = "attnspark/ablation-defaults.conf";
 
-    /** Exit code when some cells failed (the others finished and are in the tables). */
+    /** Exit code when some cells failed (the others finished and are in the tables), or the report did. */
     static final int CELLS_FAILED = 1;
 
     @Option(names = "--conf", description = "Ablation config (HOCON), e.g. conf/ablation-fmnist.conf.")
@@ -77,6 +81,18 @@ public final class AblateCommand implements Callable<Integer> {
         System.out.println();
         System.out.print(Summaries.format(outcome.summary()));
         System.out.printf(Locale.ROOT, "tables: %s/{runs,rounds,summary}%n", runner.tables());
+        if (!outcome.summary().isEmpty()) {
+            try {
+                String html = new HtmlReport(ReportTables.read(spark, output)).render();
+                System.out.println("report: " + ReportOutput.write(spark.sparkContext().hadoopConfiguration(),
+                        output + "/report.html", html));
+            } catch (IOException | RuntimeException e) {
+                // The tables are written; only the page is missing: say so, and how to retry it alone.
+                System.out.println("report NOT written (" + e.getMessage() + "); the tables are complete: run"
+                        + " `attnspark report --results " + output + " --out " + output + "/report.html`");
+                return CELLS_FAILED;
+            }
+        }
         if (outcome.failed() > 0) {
             System.out.printf(Locale.ROOT, "%d of %d cells FAILED (see %s/failures and the log); start the job"
                     + " again to retry them%n", outcome.failed(), cells.size(), runner.tables());

@@ -1,5 +1,6 @@
 package io.attnspark.cli;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -74,6 +75,9 @@ class AblateJobTest {
         assertTrue(se.isNullAt(se.fieldIndex("p_value")), "one seed: no test");
         assertTrue(se.getDouble(se.fieldIndex("params_overhead")) > 0, "SE adds parameters");
         assertTrue(byVariant.get("baseline").isNullAt(se.fieldIndex("diff_top1")));
+        String html = assertDoesNotThrow(() -> java.nio.file.Files.readString(Path.of(out, "report.html")));
+        assertTrue(html.contains("data-variant=\"se\"") && html.contains("data-variant=\"baseline\""),
+                "the job writes its report");
     }
 
     @Test
