@@ -89,6 +89,9 @@ public final class ScoreJob {
                 spark, settings.input(), settings.format(), settings.idColumn(), settings.imageColumn());
         Dataset<Row> rows = input.rows().select(input.idColumn(), input.imageColumn());
         long rowsIn = rows.count();
+        if (rowsIn == 0 && input.kind().equals("folder")) {
+            throw new BadInputException("input folder " + settings.input() + " holds no .png, .jpg or .jpeg files");
+        }
         int parts = settings.partitions() > 0
                 ? settings.partitions()
                 : Math.max(rows.rdd().getNumPartitions(), spark.sparkContext().defaultParallelism());

@@ -145,6 +145,10 @@ class ScoreCommandTest {
                 .contains("column 'label' is int"));
         assertTrue(runForError(2, "score", "--model", model, "--input", table, "--out", out, "--id-col", "key")
                 .contains("no column 'key'"));
+        Files.createDirectories(dir.resolve("empty/sub"));
+        Files.writeString(dir.resolve("empty/sub/notes.txt"), "no images here");
+        assertTrue(runForError(2, "score", "--model", model, "--input", dir.resolve("empty").toString(), "--out", out)
+                .contains("holds no .png"));
         assertTrue(names(dir).stream().noneMatch(n -> n.startsWith("predictions")), "nothing written: " + names(dir));
     }
 
