@@ -67,8 +67,8 @@ public final class ScoreCommand implements Callable<Integer> {
         }
         ScoreJob.Outcome o = new ScoreJob(spark, settings).run(scoring);
         System.out.println(String.format(Locale.ROOT,
-                "scored %s %s with model %s in %.1f s%nrows in %d, rows out %d: %d scored, %d with errors%npredictions: %s",
-                o.inputKind(), input, o.modelId(), o.seconds(), o.rowsIn(), o.rowsOut(), o.scored(), o.errors(), o.out()));
+                "scored %s %s with model %s in %.1f s (%.1f s scoring and writing)%nrows in %d, rows out %d: %d scored, %d with errors%npredictions: %s",
+                o.inputKind(), input, o.modelId(), o.seconds(), o.writeSeconds(), o.rowsIn(), o.rowsOut(), o.scored(), o.errors(), o.out()));
         return 0;
     }
 

@@ -70,8 +70,15 @@ public final class PredictionsTable {
 
     private PredictionsTable() {}
 
-    /** Row counts of a written table. */
-    public record Counts(long rows, long scored, long errors) {}
+    /**
+     * Row counts of a written table.
+     *
+     * @param rows all rows
+     * @param scored rows without an error
+     * @param errors rows with an error
+     * @param writeSeconds time spent computing and writing the rows (0 when only counted)
+     */
+    public record Counts(long rows, long scored, long errors, double writeSeconds) {}
 
     /**
      * Flattens a transformed dataset into the table's columns.
@@ -115,6 +122,7 @@ public final class PredictionsTable {
             String previousGroup = sc.getLocalProperty(JOB_GROUP);
             try {
                 sc.setLocalProperty(JOB_GROUP, group);
+                long start = System.nanoTime();
                 try {
                     predictions.write().mode(SaveMode.ErrorIfExists).parquet(tmp.toString());
                 } catch (Exception | Error e) { // Spark's SparkException is checked in Java's eyes
@@ -125,6 +133,7 @@ public final class PredictionsTable {
                 } finally {
                     sc.setLocalProperty(JOB_GROUP, previousGroup);
                 }
+                double writeSeconds = (System.nanoTime() - start) / 1e9;
                 Counts counts = count(spark.read().parquet(tmp.toString()));
                 if (counts.rows() != expectedRows) {
                     throw new IllegalStateException(String.format(Locale.ROOT,
@@ -132,7 +141,7 @@ public final class PredictionsTable {
                             counts.rows(), expectedRows, out));
                 }
                 replace(fs, tmp, out);
-                return counts;
+                return new Counts(counts.rows(), counts.scored(), counts.errors(), writeSeconds);
             } catch (Exception | Error e) {
                 deleteQuietly(fs, tmp, e);
                 throw e;
@@ -152,7 +161,7 @@ public final class PredictionsTable {
         Row r = table.agg(functions.count(functions.lit(1)), functions.count(functions.col(ERROR))).first();
         long rows = r.getLong(0);
         long errors = r.getLong(1);
-        return new Counts(rows, rows - errors, errors);
+        return new Counts(rows, rows - errors, errors, 0);
     }
 
     private static void awaitTasks(SparkContext sc, String group, Throwable failure) {

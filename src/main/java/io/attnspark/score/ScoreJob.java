@@ -56,9 +56,11 @@ public final class ScoreJob {
      * @param inputKind "table" or "folder"
      * @param out the predictions table
      * @param seconds wall time
+     * @param writeSeconds of which scoring and writing the rows (the rest: opening and counting the
+     *     input, checking the written table, replacing the old one)
      */
     public record Outcome(long rowsIn, long rowsOut, long scored, long errors, String modelId, String inputKind,
-            String out, double seconds) {}
+            String out, double seconds, double writeSeconds) {}
 
     /**
      * Creates a job.
@@ -107,6 +109,6 @@ public final class ScoreJob {
         Dataset<Row> predictions = PredictionsTable.select(stage.transform(rows), input.idColumn(), PREDICTION);
         PredictionsTable.Counts counts = PredictionsTable.write(spark, predictions, settings.out(), rowsIn);
         return new Outcome(rowsIn, counts.rows(), counts.scored(), counts.errors(), model.id(), input.kind(),
-                settings.out(), (System.nanoTime() - start) / 1e9);
+                settings.out(), (System.nanoTime() - start) / 1e9, counts.writeSeconds());
     }
 }

@@ -40,8 +40,11 @@ class PredictionsTableTest {
     void aRerunReplacesTheTableAndCountsItsRows(@TempDir Path dir) throws Exception {
         SparkSession spark = TestSpark.session();
         String out = dir.resolve("predictions").toString();
-        assertEquals(new PredictionsTable.Counts(10, 9, 1), PredictionsTable.write(spark, table(spark, 10, "m1"), out, 10));
-        assertEquals(new PredictionsTable.Counts(7, 6, 1), PredictionsTable.write(spark, table(spark, 7, "m2"), out, 7));
+        PredictionsTable.Counts first = PredictionsTable.write(spark, table(spark, 10, "m1"), out, 10);
+        assertEquals(List.of(10L, 9L, 1L), List.of(first.rows(), first.scored(), first.errors()));
+        PredictionsTable.Counts second = PredictionsTable.write(spark, table(spark, 7, "m2"), out, 7);
+        assertEquals(List.of(7L, 6L, 1L), List.of(second.rows(), second.scored(), second.errors()));
+        assertTrue(second.writeSeconds() > 0);
         Dataset<Row> written = spark.read().parquet(out);
         assertEquals(7, written.count(), "replaced, not appended");
         assertEquals(List.of("m2"), written.select(PredictionsTable.MODEL_ID).distinct().as(Encoders.STRING()).collectAsList());
