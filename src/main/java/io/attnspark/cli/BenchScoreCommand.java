@@ -124,15 +124,21 @@ public final class BenchScoreCommand implements Callable<Integer> {
             replica.setState(model.parameters(), null);
             float[][] decoded = new float[data.png().size()][];
             for (int run = 0; run <= repeats; run++) {
+                // Alternate which goes first, so that neither always runs right after the other's garbage.
+                ScoreJob.Outcome o = run % 2 == 1 ? job.run(model) : null;
                 double a = data.png().size() / plainLoop(replica, data.png(), decoded);
                 double a2 = data.png().size() / forwardOnly(replica, decoded);
-                ScoreJob.Outcome o = job.run(model);
+                if (o == null) {
+                    o = job.run(model);
+                }
                 if (o.scored() != data.png().size()) {
                     throw new IllegalStateException("the scoring job scored " + o.scored() + " of " + data.png().size());
                 }
                 double b = o.rowsIn() / o.seconds();
-                System.err.println(String.format(Locale.ROOT, "%s run %d%s: (a) %.0f, (a') %.0f, (b) %.0f img/s, (b)/(a) %.2f",
-                        model.spec().displayName(), run, run == 0 ? " (warm-up)" : "", a, a2, b, b / a));
+                System.err.println(String.format(Locale.ROOT,
+                        "%s run %d%s: (a) %.0f, (a') %.0f, (b) %.0f img/s, (b)/(a) %.2f; job %.2f s, of which scoring + writing %.2f s",
+                        model.spec().displayName(), run, run == 0 ? " (warm-up)" : "", a, a2, b, b / a, o.seconds(),
+                        o.writeSeconds()));
                 if (run > 0) {
                     plain.add(a);
                     forward.add(a2);
