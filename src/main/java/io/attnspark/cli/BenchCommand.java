@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Benchmarks (run them on a quiet machine; they print Markdown tables).",
-        subcommands = {BenchTrainCommand.class, BenchBlocksCommand.class, BenchAttentionCommand.class, BenchSyncCommand.class, BenchRoundsCommand.class})
+        subcommands = {BenchTrainCommand.class, BenchBlocksCommand.class, BenchAttentionCommand.class,
+            BenchSyncCommand.class, BenchRoundsCommand.class, BenchScoreCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

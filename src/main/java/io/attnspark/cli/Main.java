@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Distributed training and ablation of attention-augmented CNNs on Apache Spark.",
-        subcommands = {IngestCommand.class, TrainCommand.class, AblateCommand.class, BenchCommand.class, BlockcheckCommand.class, ModelsCommand.class, ReportCommand.class})
+        subcommands = {IngestCommand.class, TrainCommand.class, AblateCommand.class, ReportCommand.class,
+            ScoreCommand.class, BenchCommand.class, BlockcheckCommand.class, ModelsCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,102 @@
+package io.attnspark.cli;
+
+import io.attnspark.score.ScoreJob;
+import io.attnspark.score.ScoringInput;
+import io.attnspark.score.ScoringModel;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code attnspark score}: distributed batch scoring of a table or folder of images with a trained model. */
+@Command(
+        name = "score",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Score images with a trained model on Spark and write the predictions table (Parquet):",
+            "id, labels, indices, probabilities (top-k), model_id, error; one row per input row."
+        })
+public final class ScoreCommand implements Callable<Integer> {
+
+    private static final int DEFAULT_TOP_K = 5;
+
+    @Option(names = "--model", required = true, description = "Model folder written by train (<output.path>/model).")
+    String model;
+
+    @Option(names = "--input", required = true,
+            description = "Parquet table with an id and an image bytes column, or a folder of PNG/JPEG files.")
+    String input;
+
+    @Option(names = "--out", required = true, description = "Predictions table to write (replaced if it exists).")
+    String out;
+
+    @Option(names = "--top-k", description = "Classes per row, most probable first (default: 5, or all classes if fewer).")
+    Integer topK;
+
+    @Option(names = "--batch-size", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
+    int batchSize = 128;
+
+    @Option(names = "--input-format", description = "auto, table or folder (default: ${DEFAULT-VALUE}).")
+    String inputFormat = "auto";
+
+    @Option(names = "--id-col", description = "The table's id column (default: ${DEFAULT-VALUE}).")
+    String idColumn = "id";
+
+    @Option(names = "--image-col", description = "The table's image column, PNG or JPEG bytes (default: ${DEFAULT-VALUE}).")
+    String imageColumn = "image";
+
+    @Option(names = "--partitions",
+            description = "Scoring tasks; 0: the input's partitions, at least the default parallelism (default: ${DEFAULT-VALUE}).")
+    int partitions = 0;
+
+    @Option(names = "--master", description = "Spark master when not run by spark-submit (default local[*]).")
+    String master;
+
+    @Override
+    public Integer call() {
+        ScoreJob.Settings settings = settings();
+        SparkSession spark = SparkSessions.getOrCreate("attnspark-score", master);
+        ScoringModel scoring = ScoringModel.load(model, spark.sparkContext().hadoopConfiguration());
+        int classes = scoring.spec().classes();
+        if (topK == null) {
+            settings = settings.withTopK(Math.min(DEFAULT_TOP_K, classes));
+        } else if (topK > classes) {
+            throw new ConfigError(String.format(Locale.ROOT, "--top-k = %d is invalid: model %s has %d classes",
+                    topK, scoring.id(), classes));
+        }
+        ScoreJob.Outcome o = new ScoreJob(spark, settings).run(scoring);
+        System.out.println(String.format(Locale.ROOT,
+                "scored %s %s with model %s in %.1f s (%.1f s scoring and writing)%nrows in %d, rows out %d: %d scored, %d with errors%npredictions: %s",
+                o.inputKind(), input, o.modelId(), o.seconds(), o.writeSeconds(), o.rowsIn(), o.rowsOut(), o.scored(), o.errors(), o.out()));
+        return 0;
+    }
+
+    /**
+     * Validates the options.
+     *
+     * @return the job settings
+     * @throws ConfigError naming the first invalid option
+     */
+    ScoreJob.Settings settings() {
+        require(topK == null || topK >= 1, "--top-k", topK, ">= 1 (and at most the model's classes)");
+        require(batchSize >= 1, "--batch-size", batchSize, ">= 1");
+        require(partitions >= 0, "--partitions", partitions, ">= 0");
+        require(!idColumn.isBlank(), "--id-col", "\"\"", "a column name");
+        require(!imageColumn.isBlank(), "--image-col", "\"\"", "a column name");
+        ScoringInput.Format format;
+        try {
+            format = ScoringInput.Format.of(inputFormat);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigError("--input-format = " + inputFormat + " is invalid: " + e.getMessage());
+        }
+        return new ScoreJob.Settings(input, format, idColumn, imageColumn, out, topK == null ? DEFAULT_TOP_K : topK,
+                batchSize, partitions);
+    }
+
+    private static void require(boolean ok, String option, Object value, String valid) {
+        if (!ok) {
+            throw new ConfigError(option + " = " + value + " is invalid: must be " + valid);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.attnspark.score;
+
+import io.attnspark.data.BadInputException;
+import java.util.Locale;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * A scoring job: open the input, score every row with an {@link AttentionCnnModel} on the
+ * executors, and write the {@code predictions} table atomically, checking that it has one row per
+ * input row.
+ */
+public final class ScoreJob {
+
+    private static final String PREDICTION = "__attnspark_prediction";
+
+    private final SparkSession spark;
+    private final Settings settings;
+
+    /**
+     * What to score and how.
+     *
+     * @param input a table or folder
+     * @param format how to read it
+     * @param idColumn the table's id column
+     * @param imageColumn the table's image column
+     * @param out the predictions table
+     * @param topK classes per row
+     * @param batchSize images per forward pass
+     * @param partitions tasks to score with; 0: the input's partitions, at least the default
+     *     parallelism
+     */
+    public record Settings(String input, ScoringInput.Format format, String idColumn, String imageColumn, String out,
+            int topK, int batchSize, int partitions) {
+
+        /**
+         * A copy with another top-k.
+         *
+         * @param k classes per row
+         * @return the copy
+         */
+        public Settings withTopK(int k) {
+            return new Settings(input, format, idColumn, imageColumn, out, k, batchSize, partitions);
+        }
+    }
+
+    /**
+     * What a job did.
+     *
+     * @param rowsIn input rows
+     * @param rowsOut predictions rows (equal to {@code rowsIn})
+     * @param scored rows with predictions
+     * @param errors rows with an error
+     * @param modelId the model's id
+     * @param inputKind "table" or "folder"
+     * @param out the predictions table
+     * @param seconds wall time
+     * @param writeSeconds of which scoring and writing the rows (the rest: opening and counting the
+     *     input, checking the written table, replacing the old one)
+     */
+    public record Outcome(long rowsIn, long rowsOut, long scored, long errors, String modelId, String inputKind,
+            String out, double seconds, double writeSeconds) {}
+
+    /**
+     * Creates a job.
+     *
+     * @param spark the session
+     * @param settings the settings
+     */
+    public ScoreJob(SparkSession spark, Settings settings) {
+        this.spark = spark;
+        this.settings = settings;
+    }
+
+    /**
+     * Runs the job.
+     *
+     * @param model the model
+     * @return what it did
+     * @throws BadInputException for a bad input or top-k
+     * @throws IllegalStateException if the rows out differ from the rows in (nothing is written)
+     */
+    public Outcome run(ScoringModel model) {
+        long start = System.nanoTime();
+        if (settings.topK() < 1 || settings.topK() > model.spec().classes()) {
+            throw new BadInputException(String.format(Locale.ROOT, "top-k %d is invalid for model %s: it has %d classes",
+                    settings.topK(), model.id(), model.spec().classes()));
+        }
+        ScoringInput.Rows input = ScoringInput.open(
+                spark, settings.input(), settings.format(), settings.idColumn(), settings.imageColumn());
+        Dataset<Row> rows = input.rows().select(input.idColumn(), input.imageColumn());
+        long rowsIn = rows.count();
+        if (rowsIn == 0 && input.kind().equals("folder")) {
+            throw new BadInputException("input folder " + settings.input() + " holds no .png, .jpg or .jpeg files");
+        }
+        int parts = settings.partitions() > 0
+                ? settings.partitions()
+                : Math.max(rows.rdd().getNumPartitions(), spark.sparkContext().defaultParallelism());
+        if (parts != rows.rdd().getNumPartitions() && rowsIn > 0) {
+            rows = rows.repartition((int) Math.min(parts, rowsIn));
+        }
+        AttentionCnnModel stage = new AttentionCnnModel(model)
+                .setInputCol(input.imageColumn())
+                .setIdCol(input.idColumn())
+                .setOutputCol(PREDICTION)
+                .setTopK(settings.topK())
+                .setBatchSize(settings.batchSize());
+        Dataset<Row> predictions = PredictionsTable.select(stage.transform(rows), input.idColumn(), PREDICTION);
+        PredictionsTable.Counts counts = PredictionsTable.write(spark, predictions, settings.out(), rowsIn);
+        return new Outcome(rowsIn, counts.rows(), counts.scored(), counts.errors(), model.id(), input.kind(),
+                settings.out(), (System.nanoTime() - start) / 1e9, counts.writeSeconds());
+    }
+}
