@@ -121,7 +121,7 @@ public final class ImageTable {
             try {
                 rowsPerSplit = writeChunks(spark, records, classNames, tmp);
                 replace(fs, tmp, out);
-            } catch (RuntimeException | IOException | Error e) {
+            } catch (Exception | Error e) { // also SparkException: checked, but thrown from Scala unannounced
                 deleteQuietly(fs, tmp, e);
                 throw e;
             }
