@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Round-time breakdown on the local standalone cluster (issue 5's benchmark): starts the cluster (two
-# executor JVMs, 1 core each), trains ResNet-20 with 2 replicas on IMAGES Fashion-MNIST images for one
-# epoch at each K, prints each run's median round-time breakdown (`bench rounds`), stops the cluster.
-#   jobs/bench-cluster.sh [IMAGES] [K...]        e.g. jobs/bench-cluster.sh 12800 10 50
+# executor JVMs, 1 core each), trains ResNet-20 with 2 replicas (batch BATCH, default 64, per replica) on
+# IMAGES Fashion-MNIST images for one epoch at each K, prints each run's median round-time breakdown
+# (`bench rounds`), stops the cluster.
+#   jobs/bench-cluster.sh [IMAGES] [K...]        e.g. jobs/bench-cluster.sh 60000 10 50
 # Run it on a quiet machine. Needs a build and runs/data/fashion-mnist (jobs/quickstart.sh makes both).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-images="${1:-12800}"
+images="${1:-60000}"
+batch="${BATCH:-64}"
 shift || true
 ks=("$@")
 [[ ${#ks[@]} -gt 0 ]] || ks=(10 50)
@@ -21,9 +23,9 @@ trap 'jobs/cluster-down.sh "$run_dir/cluster" >/dev/null' EXIT
 for k in "${ks[@]}"; do
   out="$run_dir/k$k"
   rm -rf "$out"
-  echo "== ResNet-20, 2 executors x 1 core, $images images, 1 epoch, K = $k"
+  echo "== ResNet-20, 2 executors x 1 core, $images images, 1 epoch, batch $batch per replica, K = $k"
   SPARK_MASTER="$master" jobs/submit.sh train --conf conf/train-fmnist.conf "data.table=\"$table\"" \
-    "output.path=\"$out\"" "data.train-limit=$images" train.epochs=1 sync.shards=2 "sync.every=$k" \
+    "output.path=\"$out\"" "data.train-limit=$images" train.epochs=1 "train.batch-size=$batch" sync.shards=2 "sync.every=$k" \
     checkpoint.every=1 2> "$out.log" | grep '^run ' || { echo "run failed; see $out.log" >&2; exit 1; }
   jobs/attnspark bench rounds --run "$out" 2>/dev/null
 done
