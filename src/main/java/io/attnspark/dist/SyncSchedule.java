@@ -82,4 +82,22 @@ public record SyncSchedule(int every, int warmupRounds, double serverMomentum, i
     public long endStep(int round, long totalSteps) {
         return Math.min(totalSteps, round < warmupRounds ? round + 1 : firstStep(round) + every);
     }
+
+    /**
+     * Returns how many partial averages Spark's {@code treeAggregate} of this depth sends to the driver
+     * for a number of tasks (its algorithm: {@code scale = max(ceil(tasks^(1/depth)), 2)}, and a reduce
+     * level dividing the partitions by {@code scale} while there are more than
+     * {@code scale + ceil(partitions / scale)}).
+     *
+     * @param tasks the round's tasks (replicas)
+     * @return the results the driver receives and merges
+     */
+    public int driverResults(int tasks) {
+        int scale = Math.max((int) Math.ceil(Math.pow(tasks, 1.0 / treeDepth)), 2);
+        int partitions = tasks;
+        while (partitions > scale + (int) Math.ceil((double) partitions / scale)) {
+            partitions /= scale;
+        }
+        return partitions;
+    }
 }

@@ -176,6 +176,7 @@ public final class TrainJob {
                 new LearningRateSchedule(s.learningRate(), warmup, totalSteps, s.finalLearningRate()),
                 new SgdSettings(s.momentum(), s.weightDecay()), s.cropPadding(), s.flip());
         DistributedTrainer trainer = new DistributedTrainer(jsc, spec, plan, s.sync(), s.evalBatchSize());
+        checkDriverResults(jsc, trainer, s.sync(), shards);
         Checkpoints checkpoints = new Checkpoints(s.output() + "/checkpoints", jsc.hadoopConfiguration(), s.checkpointKeep());
         String fingerprint = fingerprint(spec, plan, shards, totalSteps, trainImages) + " " + s.sync();
         java.util.Optional<Checkpoints.Saved> saved = checkpoints.latest();
@@ -228,6 +229,35 @@ public final class TrainJob {
                         ? "unknown" : ai.djl.engine.Engine.class.getPackage().getImplementationVersion(),
                 s.configFlat(), s.configJson());
         return new Outcome(runId, result, modelPath, shards, trainImages, testImages);
+    }
+
+    /**
+     * Fails before the first round when the partial averages that {@code treeAggregate} sends to the
+     * driver would exceed {@code spark.driver.maxResultSize}: Spark would fail the round with a message
+     * that does not say which setting to change.
+     */
+    private static void checkDriverResults(JavaSparkContext jsc, DistributedTrainer trainer, SyncSchedule sync, int shards) {
+        checkDriverResults(jsc.getConf().getSizeAsBytes("spark.driver.maxResultSize", "1g"),
+                4L * ((long) trainer.layout().size() + trainer.layout().trainableSize()), sync, shards);
+    }
+
+    /**
+     * The check itself.
+     *
+     * @param limit spark.driver.maxResultSize in bytes (0: unlimited)
+     * @param stateBytes bytes of one replica's state (parameters + momentum)
+     * @param sync the schedule (its tree depth)
+     * @param shards tasks per round
+     */
+    static void checkDriverResults(long limit, long stateBytes, SyncSchedule sync, int shards) {
+        long results = sync.driverResults(shards);
+        if (limit > 0 && results * stateBytes > limit * 9 / 10) {
+            throw new BadInputException(String.format(Locale.ROOT,
+                    "each round sends %d partial averages of %.1f MB (parameters + momentum) to the driver, %.0f MB,"
+                            + " near or above spark.driver.maxResultSize = %d MB: raise spark.driver.maxResultSize"
+                            + " (and the driver's memory) or sync.tree-depth (now %d)",
+                    results, stateBytes / 1e6, results * stateBytes / 1e6, limit >> 20, sync.treeDepth()));
+        }
     }
 
     /** What a checkpoint must agree on to be resumed: everything that shapes the remaining rounds. */

@@ -29,4 +29,17 @@ class SyncScheduleTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new SyncSchedule(1, -1, 0, 1))
                 .getMessage().contains("sync.warmup-rounds"));
     }
+
+    /** The same counts as Spark 4.2's RDD.treeAggregate (worked through its loop by hand). */
+    @Test
+    void driverResultsFollowSparksTreeAggregate() {
+        SyncSchedule depth2 = SyncSchedule.every(10, 2);
+        assertEquals(2, depth2.driverResults(2));
+        assertEquals(2, depth2.driverResults(8));   // scale 3: 8 > 3 + 3 -> 8 / 3 = 2
+        assertEquals(4, depth2.driverResults(16));  // scale 4: 16 > 4 + 4 -> 4
+        assertEquals(5, depth2.driverResults(32));  // scale 6: 32 > 6 + 6 -> 5; 5 > 6 + 1 no
+        assertEquals(16, depth2.driverResults(256));
+        assertEquals(5, SyncSchedule.every(10, 3).driverResults(256)); // scale 7: 256 -> 36 -> 5
+        assertEquals(64, SyncSchedule.every(10, 1).driverResults(64)); // scale 64: no level
+    }
 }
