@@ -39,7 +39,9 @@ import picocli.CommandLine.Option;
  * job ({@link ScoreJob}: read the Parquet input, score in one task on {@code local[1]}, write and
  * check the predictions table), on the same model and images in one run. Repeats are interleaved
  * so that a change in machine load hits both alike; medians are reported. Also prints (a') the
- * plain loop's forward passes alone, on images decoded beforehand. Not a pass/fail test.
+ * plain loop's forward passes alone, on images decoded beforehand. {@code --warm-ups} unmeasured runs
+ * come first for each model: the Spark path runs far more JVM code than the plain loop and the JIT
+ * needs several jobs to settle it. Not a pass/fail test.
  */
 @Command(name = "score", mixinStandardHelpOptions = true,
         description = "Measure scoring throughput per core: plain DJL loop vs the Spark scoring job (prints a Markdown table).")
@@ -57,6 +59,9 @@ public final class BenchScoreCommand implements Callable<Integer> {
     @Option(names = "--repeats", description = "Measurements per setup, after one warm-up each (default: ${DEFAULT-VALUE}).")
     int repeats = 3;
 
+    @Option(names = "--warm-ups", description = "Unmeasured runs of each setup before the measured ones, per model (default: ${DEFAULT-VALUE}).")
+    int warmUps = 1;
+
     @Option(names = "--depth", description = "resnet-cifar depth (default: ${DEFAULT-VALUE}).")
     int depth = 20;
 
@@ -69,8 +74,8 @@ public final class BenchScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (images < 1 || batchSize < 1 || repeats < 1) {
-            throw new ConfigError("--images, --batch-size and --repeats must be >= 1");
+        if (images < 1 || batchSize < 1 || repeats < 1 || warmUps < 0) {
+            throw new ConfigError("--images, --batch-size and --repeats must be >= 1, --warm-ups >= 0");
         }
         SparkSession spark = SparkSession.builder()
                 .master("local[1]")
@@ -96,8 +101,9 @@ public final class BenchScoreCommand implements Callable<Integer> {
             }
             System.out.println(String.format(Locale.ROOT,
                     "%n%d images (%s), %dx%dx%d, batch %d, 1 core each (1 libtorch thread; Spark local[1], 1 task),"
-                            + " medians of %d interleaved runs after one warm-up:%n",
-                    data.png().size(), data.source(), first.channels(), first.height(), first.width(), batchSize, repeats));
+                            + " medians of %d interleaved runs after %d warm-up(s):%n",
+                    data.png().size(), data.source(), first.channels(), first.height(), first.width(), batchSize, repeats,
+                    warmUps));
             System.out.println("| model | (a) plain DJL loop: decode + forward | (a') forward only | (b) Spark `score` job"
                     + " | (b) / (a), median of the runs' ratios |");
             System.out.println("|---|---:|---:|---:|---:|");
@@ -123,9 +129,9 @@ public final class BenchScoreCommand implements Callable<Integer> {
         try (Replica replica = Replica.create(model.spec(), Device.cpu())) {
             replica.setState(model.parameters(), null);
             float[][] decoded = new float[data.png().size()][];
-            for (int run = 0; run <= repeats; run++) {
+            for (int run = 1 - warmUps; run <= repeats; run++) {
                 // Alternate which goes first, so that neither always runs right after the other's garbage.
-                ScoreJob.Outcome o = run % 2 == 1 ? job.run(model) : null;
+                ScoreJob.Outcome o = Math.floorMod(run, 2) == 1 ? job.run(model) : null;
                 double a = data.png().size() / plainLoop(replica, data.png(), decoded);
                 double a2 = data.png().size() / forwardOnly(replica, decoded);
                 if (o == null) {
@@ -137,7 +143,7 @@ public final class BenchScoreCommand implements Callable<Integer> {
                 double b = o.rowsIn() / o.seconds();
                 System.err.println(String.format(Locale.ROOT,
                         "%s run %d%s: (a) %.0f, (a') %.0f, (b) %.0f img/s, (b)/(a) %.2f; job %.2f s, of which scoring + writing %.2f s",
-                        model.spec().displayName(), run, run == 0 ? " (warm-up)" : "", a, a2, b, b / a, o.seconds(),
+                        model.spec().displayName(), run, run <= 0 ? " (warm-up)" : "", a, a2, b, b / a, o.seconds(),
                         o.writeSeconds()));
                 if (run > 0) {
                     plain.add(a);

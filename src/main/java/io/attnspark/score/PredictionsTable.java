@@ -2,8 +2,10 @@ package io.attnspark.score;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.JobExecutionStatus;
@@ -38,8 +40,8 @@ import scala.Option;
  * The Transformer's output column is a struct of the same fields after {@code id}.
  *
  * <p>Writes are all-or-nothing and idempotent: rows go to a temporary sibling that replaces the
- * table only once every row is written and counted, so a rerun replaces the table and a failed
- * job leaves an earlier table as it was.
+ * table only once every row is written and counted (from the written files' Parquet footers), so a
+ * rerun replaces the table and a failed job leaves an earlier table as it was.
  */
 public final class PredictionsTable {
 
@@ -134,7 +136,7 @@ public final class PredictionsTable {
                     sc.setLocalProperty(JOB_GROUP, previousGroup);
                 }
                 double writeSeconds = (System.nanoTime() - start) / 1e9;
-                Counts counts = count(spark.read().parquet(tmp.toString()));
+                Counts counts = countWritten(spark, fs, tmp);
                 if (counts.rows() != expectedRows) {
                     throw new IllegalStateException(String.format(Locale.ROOT,
                             "rows out != rows in: the predictions have %d rows, the input %d; nothing was written to %s",
@@ -162,6 +164,24 @@ public final class PredictionsTable {
         long rows = r.getLong(0);
         long errors = r.getLong(1);
         return new Counts(rows, rows - errors, errors, 0);
+    }
+
+    /**
+     * Counts the rows of the written files from their Parquet footers (row group row counts, and
+     * the {@code error} column's null count), which needs no Spark job and is independent of the
+     * code that produced the rows; falls back to reading the table with Spark when there are many
+     * files or a footer lacks the null count.
+     */
+    private static Counts countWritten(SparkSession spark, FileSystem fs, Path table) throws IOException {
+        List<FileStatus> files = ParquetFooters.dataFiles(fs, table);
+        if (files.size() <= ParquetFooters.MAX_FILES) {
+            ParquetFooters.Counts c =
+                    ParquetFooters.count(spark.sparkContext().hadoopConfiguration(), files, ERROR);
+            if (c.nonNull() >= 0) {
+                return new Counts(c.rows(), c.rows() - c.nonNull(), c.nonNull(), 0);
+            }
+        }
+        return count(spark.read().parquet(table.toString()));
     }
 
     private static void awaitTasks(SparkContext sc, String group, Throwable failure) {

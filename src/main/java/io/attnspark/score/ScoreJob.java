@@ -1,7 +1,13 @@
 package io.attnspark.score;
 
 import io.attnspark.data.BadInputException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -90,14 +96,15 @@ public final class ScoreJob {
         ScoringInput.Rows input = ScoringInput.open(
                 spark, settings.input(), settings.format(), settings.idColumn(), settings.imageColumn());
         Dataset<Row> rows = input.rows().select(input.idColumn(), input.imageColumn());
-        long rowsIn = rows.count();
+        long rowsIn = countInput(input, rows);
         if (rowsIn == 0 && input.kind().equals("folder")) {
             throw new BadInputException("input folder " + settings.input() + " holds no .png, .jpg or .jpeg files");
         }
+        int inputParts = rows.rdd().getNumPartitions(); // plans the query: once
         int parts = settings.partitions() > 0
                 ? settings.partitions()
-                : Math.max(rows.rdd().getNumPartitions(), spark.sparkContext().defaultParallelism());
-        if (parts != rows.rdd().getNumPartitions() && rowsIn > 0) {
+                : Math.max(inputParts, spark.sparkContext().defaultParallelism());
+        if (parts != inputParts && rowsIn > 0) {
             rows = rows.repartition((int) Math.min(parts, rowsIn));
         }
         AttentionCnnModel stage = new AttentionCnnModel(model)
@@ -110,5 +117,31 @@ public final class ScoreJob {
         PredictionsTable.Counts counts = PredictionsTable.write(spark, predictions, settings.out(), rowsIn);
         return new Outcome(rowsIn, counts.rows(), counts.scored(), counts.errors(), model.id(), input.kind(),
                 settings.out(), (System.nanoTime() - start) / 1e9, counts.writeSeconds());
+    }
+
+    /**
+     * Counts the input rows before scoring, apart from the scoring pass so that the check of rows
+     * out against rows in does not rest on the scoring code: for a table of up to
+     * {@link ParquetFooters#MAX_FILES} files, from the row counts in the footers of the files Spark
+     * lists for it (no Spark job); otherwise, and for folders, with a Spark count.
+     */
+    private long countInput(ScoringInput.Rows input, Dataset<Row> rows) {
+        if (input.kind().equals("table")) {
+            try {
+                Configuration conf = spark.sparkContext().hadoopConfiguration();
+                String[] paths = input.rows().inputFiles();
+                if (paths.length <= ParquetFooters.MAX_FILES) {
+                    List<FileStatus> files = new ArrayList<>();
+                    for (String p : paths) {
+                        Path path = new Path(p);
+                        files.add(path.getFileSystem(conf).getFileStatus(path));
+                    }
+                    return ParquetFooters.count(conf, files, null).rows();
+                }
+            } catch (IOException | RuntimeException e) {
+                // a file Spark may skip or report better (ignoreCorruptFiles, ignoreMissingFiles): count with Spark
+            }
+        }
+        return rows.count();
     }
 }

@@ -84,6 +84,21 @@ class PredictionsTableTest {
         assertEquals(10, spark.read().parquet(out).count());
     }
 
+    @Test
+    void theFooterCountsMatchSparksCountAcrossFilesWithAndWithoutErrors(@TempDir Path dir) throws Exception {
+        SparkSession spark = TestSpark.session();
+        String out = dir.resolve("predictions").toString();
+        // 4 files: one holds the error row, the others only scored rows (an all-null error column)
+        PredictionsTable.Counts c = PredictionsTable.write(spark, table(spark, 1000, "m").repartition(4), out, 1000);
+        Dataset<Row> written = spark.read().parquet(out);
+        assertEquals(4, written.inputFiles().length);
+        assertEquals(PredictionsTable.count(written), new PredictionsTable.Counts(c.rows(), c.scored(), c.errors(), 0));
+        assertEquals(List.of(1000L, 999L, 1L), List.of(c.rows(), c.scored(), c.errors()));
+        PredictionsTable.Counts none = PredictionsTable.write(spark,
+                table(spark, 3, "m").filter(functions.col(PredictionsTable.ERROR).isNull()), out, 3);
+        assertEquals(List.of(3L, 3L, 0L), List.of(none.rows(), none.scored(), none.errors()));
+    }
+
     private static String causeChain(Throwable e) {
         StringBuilder s = new StringBuilder();
         for (Throwable t = e; t != null; t = t.getCause()) {
