@@ -1,5 +1,6 @@
 package io.attnspark.ablation;
 
+import io.attnspark.data.ImageTable;
 import io.attnspark.dist.DistributedTrainer;
 import io.attnspark.dist.PreparedData;
 import io.attnspark.dist.TrainJob;
@@ -15,7 +16,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -221,13 +221,7 @@ public final class AblationRunner {
         spark.createDataFrame(rows, SummaryTable.SCHEMA).coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(tmp);
         try {
             Path target = new Path(path);
-            FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
-            if (fs.exists(target) && !fs.delete(target, true)) {
-                throw new IOException("cannot delete the old " + target);
-            }
-            if (!fs.rename(new Path(tmp), target)) {
-                throw new IOException("cannot rename " + tmp + " to " + target);
-            }
+            ImageTable.replace(target.getFileSystem(spark.sparkContext().hadoopConfiguration()), new Path(tmp), target);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the summary table " + path + ": " + e.getMessage(), e);
         }

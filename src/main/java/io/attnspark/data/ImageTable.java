@@ -164,8 +164,16 @@ public final class ImageTable {
         }
     }
 
-    /** Moves the finished table into place; an old table is moved aside first and deleted last. */
-    private static void replace(FileSystem fs, Path tmp, Path out) throws IOException {
+    /**
+     * Moves a finished table (any folder) into place; an old one is moved aside first and deleted last,
+     * and put back if the move fails. Every table writer of the project replaces its output this way.
+     *
+     * @param fs the file system of both paths
+     * @param tmp the finished table
+     * @param out where it goes
+     * @throws IOException if a rename fails (the old table is back in place when it could be restored)
+     */
+    public static void replace(FileSystem fs, Path tmp, Path out) throws IOException {
         Path old = null;
         if (fs.exists(out)) {
             old = new Path(out.getParent(), out.getName() + "._old-" + UUID.randomUUID());

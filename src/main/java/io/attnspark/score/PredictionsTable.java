@@ -1,5 +1,6 @@
 package io.attnspark.score;
 
+import io.attnspark.data.ImageTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -142,7 +143,7 @@ public final class PredictionsTable {
                             "rows out != rows in: the predictions have %d rows, the input %d; nothing was written to %s",
                             counts.rows(), expectedRows, out));
                 }
-                replace(fs, tmp, out);
+                ImageTable.replace(fs, tmp, out);
                 return new Counts(counts.rows(), counts.scored(), counts.errors(), writeSeconds);
             } catch (Exception | Error e) {
                 deleteQuietly(fs, tmp, e);
@@ -217,27 +218,6 @@ public final class PredictionsTable {
             }
         }
         return false;
-    }
-
-    /** Moves the finished table into place; an old table is moved aside first and deleted last. */
-    private static void replace(FileSystem fs, Path tmp, Path out) throws IOException {
-        Path old = null;
-        if (fs.exists(out)) {
-            old = new Path(out.getParent(), out.getName() + "._old-" + UUID.randomUUID());
-            if (!fs.rename(out, old)) {
-                throw new IOException("cannot move the existing table " + out + " aside to " + old);
-            }
-        }
-        if (!fs.rename(tmp, out)) {
-            if (old != null && !fs.rename(old, out)) {
-                throw new IOException(String.format(
-                        Locale.ROOT, "cannot rename %s to %s, nor restore the old table from %s", tmp, out, old));
-            }
-            throw new IOException("cannot rename " + tmp + " to " + out);
-        }
-        if (old != null) {
-            fs.delete(old, true);
-        }
     }
 
     private static void deleteQuietly(FileSystem fs, Path tmp, Throwable failure) {
