@@ -159,7 +159,13 @@ public record AblationPlan(List<Cell> cells, String baseline) {
         return cells.stream().map(Cell::variant).distinct().toList();
     }
 
-    private static String unquote(String value) {
+    /**
+     * Returns HOCON value text without its quotes ({@code "se"} to {@code se}); other values unchanged.
+     *
+     * @param value HOCON value text
+     * @return the plain text
+     */
+    public static String unquote(String value) {
         return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
                 ? value.substring(1, value.length() - 1) : value;
     }

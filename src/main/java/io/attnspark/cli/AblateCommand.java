@@ -118,7 +118,7 @@ public final class AblateCommand implements Callable<Integer> {
             if (name == null) {
                 throw new ConfigError(where + " has no name: give each variant name = \"...\"");
             }
-            name = unquote(name);
+            name = AblationPlan.unquote(name);
             for (String key : entries.keySet()) {
                 if (key.startsWith("ablation.") || !config.knows(key)) {
                     throw new ConfigError(where + " (name = " + name + ") sets unknown key '" + key
@@ -244,10 +244,4 @@ public final class AblateCommand implements Callable<Integer> {
     private static String quote(String text) {
         return com.typesafe.config.ConfigUtil.quoteString(text);
     }
-
-    private static String unquote(String value) {
-        return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
-                ? value.substring(1, value.length() - 1) : value;
-    }
-
 }

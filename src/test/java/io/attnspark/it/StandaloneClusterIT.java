@@ -134,13 +134,7 @@ class StandaloneClusterIT {
     private static ProcessResult run(List<String> command, boolean cluster, java.util.function.Consumer<String> onLine)
             throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command).directory(new File(".")).redirectErrorStream(true);
-        pb.environment().put("SPARK_MASTER_PORT", MASTER_PORT);
-        pb.environment().put("SPARK_MASTER_WEBUI_PORT", UI_PORT);
-        pb.environment().put("ATTNSPARK_FAKE_GPUS", "1");
-        pb.environment().put("SPARK_MASTER", "spark://127.0.0.1:" + MASTER_PORT);
-        pb.environment().put("SPARK_SUBMIT_OPTS_EXTRA", "--conf spark.executor.resource.gpu.amount=1"
-                + " --conf spark.task.resource.gpu.amount=1 --conf spark.executor.memory=1500m"
-                + " --conf spark.executor.cores=1 --conf spark.driver.host=127.0.0.1");
+        LocalClusterEnvironment.apply(pb.environment(), MASTER_PORT, UI_PORT);
         Process p = pb.start();
         List<String> lines = new ArrayList<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
