@@ -24,7 +24,7 @@ mkdir -p "$run_dir/logs" "$run_dir/pids"
 jvm=(java @"$root/conf/jvm-spark.options" -Dlog4j.configurationFile="$spark_home/conf/log4j2.properties"
      -cp "$spark_home/conf:$spark_home/jars/*")
 export SPARK_HOME="$spark_home" SPARK_SCALA_VERSION=2.13 SPARK_LOCAL_IP=127.0.0.1
-export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+source "$root/jobs/native-env.sh"
 
 wait_for() { # seconds, description, command...
   local limit=$1 what=$2; shift 2

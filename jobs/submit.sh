@@ -14,7 +14,7 @@ args=(--master "$master" --deploy-mode client --class io.attnspark.cli.Main
       --driver-java-options "-Dai.djl.offline=true -Dlog4j.configurationFile=$root/conf/log4j2.properties")
 # shellcheck disable=SC2206
 extra=(${SPARK_SUBMIT_OPTS_EXTRA:-})
-export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+source "$root/jobs/native-env.sh"
 if [[ -n "${SPARK_HOME:-}" && -x "$SPARK_HOME/bin/spark-submit" ]]; then
   exec "$SPARK_HOME/bin/spark-submit" "${args[@]}" "${extra[@]}" "$app" "$@"
 fi

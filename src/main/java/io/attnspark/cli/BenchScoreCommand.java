@@ -8,6 +8,7 @@ import io.attnspark.model.ModelSpec;
 import io.attnspark.score.ScoreJob;
 import io.attnspark.score.ScoringInput;
 import io.attnspark.score.ScoringModel;
+import io.attnspark.train.NativeEnvironment;
 import io.attnspark.train.Replica;
 import io.attnspark.train.TorchRuntime;
 import java.io.IOException;
@@ -101,9 +102,9 @@ public final class BenchScoreCommand implements Callable<Integer> {
             }
             System.out.println(String.format(Locale.ROOT,
                     "%n%d images (%s), %dx%dx%d, batch %d, 1 core each (1 libtorch thread; Spark local[1], 1 task),"
-                            + " medians of %d interleaved runs after %d warm-up(s):%n",
+                            + " medians of %d interleaved runs after %d warm-up(s); %s:%n",
                     data.png().size(), data.source(), first.channels(), first.height(), first.width(), batchSize, repeats,
-                    warmUps));
+                    warmUps, NativeEnvironment.describe()));
             System.out.println("| model | (a) plain DJL loop: decode + forward | (a') forward only | (b) Spark `score` job"
                     + " | (b) / (a), median of the runs' ratios |");
             System.out.println("|---|---:|---:|---:|---:|");
@@ -131,20 +132,24 @@ public final class BenchScoreCommand implements Callable<Integer> {
             float[][] decoded = new float[data.png().size()][];
             for (int run = 1 - warmUps; run <= repeats; run++) {
                 // Alternate which goes first, so that neither always runs right after the other's garbage.
-                ScoreJob.Outcome o = Math.floorMod(run, 2) == 1 ? job.run(model) : null;
+                long[] faults = new long[2]; // (a) and (b): the cause to look at when they differ (BENCHMARKS.md)
+                ScoreJob.Outcome o = Math.floorMod(run, 2) == 1 ? runJob(job, model, faults) : null;
+                long before = minorPageFaults();
                 double a = data.png().size() / plainLoop(replica, data.png(), decoded);
+                faults[0] = minorPageFaults() - before;
                 double a2 = data.png().size() / forwardOnly(replica, decoded);
                 if (o == null) {
-                    o = job.run(model);
+                    o = runJob(job, model, faults);
                 }
                 if (o.scored() != data.png().size()) {
                     throw new IllegalStateException("the scoring job scored " + o.scored() + " of " + data.png().size());
                 }
                 double b = o.rowsIn() / o.seconds();
                 System.err.println(String.format(Locale.ROOT,
-                        "%s run %d%s: (a) %.0f, (a') %.0f, (b) %.0f img/s, (b)/(a) %.2f; job %.2f s, of which scoring + writing %.2f s",
+                        "%s run %d%s: (a) %.0f, (a') %.0f, (b) %.0f img/s, (b)/(a) %.2f; job %.2f s, of which scoring + writing %.2f s;"
+                                + " minor page faults (a) %d, (b) %d",
                         model.spec().displayName(), run, run <= 0 ? " (warm-up)" : "", a, a2, b, b / a, o.seconds(),
-                        o.writeSeconds()));
+                        o.writeSeconds(), faults[0], faults[1]));
                 if (run > 0) {
                     plain.add(a);
                     forward.add(a2);
@@ -155,6 +160,24 @@ public final class BenchScoreCommand implements Callable<Integer> {
         }
         return new Result(model.spec().displayName(), median(plain), median(forward), median(sparkRates),
                 median(ratios));
+    }
+
+    private static ScoreJob.Outcome runJob(ScoreJob job, ScoringModel model, long[] faults) {
+        long before = minorPageFaults();
+        ScoreJob.Outcome outcome = job.run(model);
+        faults[1] = minorPageFaults() - before;
+        return outcome;
+    }
+
+    /** The process's minor page faults so far (Linux), -1 where /proc is not there. */
+    private static long minorPageFaults() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            // Fields after the command name (which may hold spaces): state is field 3, minflt field 10.
+            return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[7]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** Decode, normalise and forward on batches; keeps the normalised images for {@link #forwardOnly}. */

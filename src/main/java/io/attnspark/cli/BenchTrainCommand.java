@@ -11,6 +11,7 @@ import io.attnspark.dist.ShardedTable;
 import io.attnspark.dist.TrainingResult;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.train.LearningRateSchedule;
+import io.attnspark.train.NativeEnvironment;
 import io.attnspark.train.Replica;
 import io.attnspark.train.SgdSettings;
 import io.attnspark.train.ShardTrainer;
@@ -114,9 +115,10 @@ public final class BenchTrainCommand implements Callable<Integer> {
 
         double base = rows.get(0).imagesPerSecond();
         System.out.println(String.format(Locale.ROOT,
-                "%nResNet-%d, %s, batch %d per replica, %d images, %d steps per replica (first %d excluded), medians per round:%n",
+                "%nResNet-%d, %s, batch %d per replica, %d images, %d steps per replica (first %d excluded), medians per round"
+                        + " (%s):%n",
                 depth, spec.inputChannels() + "x" + spec.imageHeight() + "x" + spec.imageWidth(), batchSize, all.size(),
-                steps, warmupSteps));
+                steps, warmupSteps, NativeEnvironment.describe()));
         System.out.println("| setup | images/s | vs (a) | time outside local compute |");
         System.out.println("|---|---:|---:|---:|");
         for (Row2 row : rows) {
