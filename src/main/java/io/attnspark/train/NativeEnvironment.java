@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The environment variables a JVM that runs libtorch needs, read by native code when the process
  * starts, so they must be set by whoever starts the JVM (the launcher scripts, {@code
- * spark.executorEnv.*}, the test plugins, the Docker images). A JVM without them works, slower, and
- * says so once in its log.
+ * spark.executorEnv.*}, the test plugins, the Docker images). Each JVM logs its settings once; one
+ * without them works, slower, and says so.
  *
  * <ul>
  *   <li>{@code OMP_WAIT_POLICY=PASSIVE}: libtorch's OpenMP threads otherwise spin-wait and, on small
@@ -44,11 +44,12 @@ public final class NativeEnvironment {
     private NativeEnvironment() {}
 
     /**
-     * Logs, once per JVM, what {@link #problems} finds in this process's environment (on Linux).
+     * Logs, once per JVM, this process's settings and what {@link #problems} finds in them (on Linux).
      */
-    public static void warnOnce() {
+    public static void logOnce() {
         if (CHECKED.compareAndSet(false, true)
                 && System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
+            LOG.info("libtorch environment: {}", describe());
             for (String problem : problems(System.getenv())) {
                 LOG.warn(problem);
             }

@@ -24,7 +24,7 @@ public final class TorchRuntime {
     /**
      * Sets libtorch's intra-op threads for the calling thread: OpenMP keeps the count per thread,
      * so each Spark task thread sets the cores its task was given and replicas do not
-     * oversubscribe the CPU. The first call in a JVM also logs what its environment lacks
+     * oversubscribe the CPU. The first call in a JVM also logs its native environment
      * ({@link NativeEnvironment}).
      *
      * @param threads intra-op threads, at least 1
@@ -34,7 +34,7 @@ public final class TorchRuntime {
             throw new IllegalArgumentException("intra-op threads must be at least 1, got " + threads);
         }
         forbidDownloads();
-        NativeEnvironment.warnOnce();
+        NativeEnvironment.logOnce();
         if (!Integer.valueOf(threads).equals(THREADS.get())) {
             Engine.getEngine("PyTorch"); // loads libtorch: a fresh executor JVM may not have it yet
 

@@ -7,6 +7,7 @@ import ai.djl.Device;
 import io.attnspark.TestImages;
 import io.attnspark.TestSpark;
 import io.attnspark.model.ModelArtifact;
+import io.attnspark.train.NativeEnvironment;
 import io.attnspark.train.Replica;
 import java.io.BufferedReader;
 import java.io.File;
@@ -80,6 +81,19 @@ class StandaloneClusterIT {
         String calm = dir.resolve("calm").toString();
         ProcessResult first = run(train(calm), true, null);
         assertEquals(0, first.exitCode, first.output);
+        // The environment comes from cluster-up.sh and spark-defaults.conf, not from this JVM (see
+        // LocalClusterEnvironment). Read from the executors' logs: glibc rewrites /proc/PID/environ.
+        String recommended = "libtorch environment: OMP_WAIT_POLICY=" + NativeEnvironment.OMP_WAIT_POLICY
+                + ", GLIBC_TUNABLES as recommended";
+        int executorsWithLibtorch = 0;
+        for (Path log : executorLogs()) {
+            String text = Files.readString(log);
+            if (text.contains("libtorch environment:")) {
+                assertTrue(text.contains(recommended) && !text.contains("WARN NativeEnvironment"), log + ":\n" + text);
+                executorsWithLibtorch++;
+            }
+        }
+        assertEquals(2, executorsWithLibtorch, "both executors logged their libtorch environment");
         Row run = runRow(calm);
         assertEquals(2, run.getInt(run.fieldIndex("executors")), "two executor JVMs");
         String devices = run.getString(run.fieldIndex("devices"));
@@ -117,12 +131,34 @@ class StandaloneClusterIT {
         }
     }
 
-    private static void killOneExecutor() {
+    /** The stderr files of the executors the workers started (work-N/APP/EXECUTOR/stderr). */
+    private static List<Path> executorLogs() throws IOException {
+        List<Path> logs = new ArrayList<>();
+        for (int worker = 1; worker <= 2; worker++) {
+            Path work = runDir.resolve("work-" + worker);
+            if (Files.isDirectory(work)) {
+                try (var files = Files.walk(work)) {
+                    files.filter(f -> f.getFileName().toString().equals("stderr")).forEach(logs::add);
+                }
+            }
+        }
+        return logs;
+    }
+
+    private static List<String> executorPids() {
         try {
             Process ps = new ProcessBuilder("pgrep", "-f", "CoarseGrainedExecutorBackend").start();
             String pids = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             ps.waitFor();
-            String pid = pids.split("\\s+")[0];
+            return pids.isEmpty() ? List.of() : List.of(pids.split("\\s+"));
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("could not list the executors", e);
+        }
+    }
+
+    private static void killOneExecutor() {
+        try {
+            String pid = executorPids().get(0);
             new ProcessBuilder("kill", "-9", pid).start().waitFor();
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException("could not kill an executor", e);
