@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the cells of an ablation one after another on the same cached shards, skipping cells already in
  * the {@code runs} table, continuing a cell from its checkpoints, recording a failed cell and going on,
- * and finally rewriting the {@code summary} table from every finished cell of the plan.
+ * and finally rewriting the {@code summary} table from every finished cell of the plan and the {@code cells}
+ * table from the plan's cells.
  */
 public final class AblationRunner {
 
@@ -44,6 +45,21 @@ public final class AblationRunner {
                     .add("seed", DataTypes.LongType, false)
                     .add("failed_at", DataTypes.TimestampType, false)
                     .add("error", DataTypes.StringType, false);
+
+    /** {@code status} of a cell in the {@code cells} table that has a row in {@code runs} (now or before). */
+    public static final String CELL_FINISHED = "finished";
+
+    /** {@code status} of a cell in the {@code cells} table that failed in the last job. */
+    public static final String CELL_FAILED = "failed";
+
+    /** Schema of the {@code cells} table: the cells of the last job's plan and what became of them. */
+    public static final StructType CELLS_SCHEMA =
+            new StructType()
+                    .add("run_id", DataTypes.StringType, false)
+                    .add("variant", DataTypes.StringType, false)
+                    .add("seed", DataTypes.LongType, false)
+                    .add("status", DataTypes.StringType, false)
+                    .add("error", DataTypes.StringType, true);
 
     /**
      * A cell with its run id and its training settings (output under the ablation's {@code cells/}).
@@ -139,6 +155,7 @@ public final class AblationRunner {
     public Outcome run(AblationPlan plan, List<PlannedCell> cells, Supplier<DistributedTrainer.RoundListener> listeners) {
         Set<String> finished = finishedRunIds();
         List<Status> statuses = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
         PreparedData data = null;
         try {
             for (int i = 0; i < cells.size(); i++) {
@@ -148,6 +165,7 @@ public final class AblationRunner {
                 if (finished.contains(pc.runId())) {
                     console.println(where + ": finished by an earlier job, skipped");
                     statuses.add(Status.SKIPPED);
+                    errors.add(null);
                     continue;
                 }
                 TrainJob.Settings s = pc.settings();
@@ -168,12 +186,14 @@ public final class AblationRunner {
                             done.testImages() > 0 ? done.result().lastEvaluated().testAccuracy() : Double.NaN,
                             done.result().imagesPerSecond(), done.result().wallSeconds()));
                     statuses.add(Status.FINISHED);
+                    errors.add(null);
                 } catch (RuntimeException e) {
                     LOG.error("{} failed", where, e);
                     String message = describe(e);
                     console.println(where + ": FAILED: " + message);
                     recordFailure(pc, message);
                     statuses.add(Status.FAILED);
+                    errors.add(message);
                 }
                 console.flush();
             }
@@ -183,6 +203,7 @@ public final class AblationRunner {
             }
         }
         List<Summaries.Row> summary = writeSummary(plan, cells);
+        writeCells(cells, statuses, errors);
         return new Outcome(statuses, summary);
     }
 
@@ -216,16 +237,36 @@ public final class AblationRunner {
         List<Summaries.Row> summary = Summaries.summarise(runs, plan.variants(), plan.baselineOf());
         List<Row> rows = new ArrayList<>();
         summary.forEach(r -> rows.add(RowFactory.create(r.values())));
-        String path = tables() + "/summary";
+        replaceTable("summary", rows, SummaryTable.SCHEMA);
+        return summary;
+    }
+
+    /**
+     * Rewrites the {@code cells} table: every cell of this job's plan with its status and, for a failed
+     * cell, this job's error. The report shows only these cells' runs, so runs of an earlier plan or
+     * config in the same folder stay out of it.
+     */
+    private void writeCells(List<PlannedCell> cells, List<Status> statuses, List<String> errors) {
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < cells.size(); i++) {
+            PlannedCell pc = cells.get(i);
+            String status = statuses.get(i) == Status.FAILED ? CELL_FAILED : CELL_FINISHED;
+            rows.add(RowFactory.create(pc.runId(), pc.cell().variant(), pc.cell().seed(), status, errors.get(i)));
+        }
+        replaceTable("cells", rows, CELLS_SCHEMA);
+    }
+
+    /** Writes a small table to a temporary path, then renames it over the old one. */
+    private void replaceTable(String name, List<Row> rows, StructType schema) {
+        String path = tables() + "/" + name;
         String tmp = path + "._tmp-" + UUID.randomUUID();
-        spark.createDataFrame(rows, SummaryTable.SCHEMA).coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(tmp);
+        spark.createDataFrame(rows, schema).coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(tmp);
         try {
             Path target = new Path(path);
             ImageTable.replace(target.getFileSystem(spark.sparkContext().hadoopConfiguration()), new Path(tmp), target);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the summary table " + path + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write the " + name + " table " + path + ": " + e.getMessage(), e);
         }
-        return summary;
     }
 
     private void recordFailure(PlannedCell pc, String message) {

@@ -86,6 +86,7 @@ public final class HtmlReport {
         html.append("<p class=\"note\">Test top-1 after each evaluation, averaged over the runs evaluated at that epoch.</p>\n");
         html.append("<h2>Summary</h2>\n");
         summaryTable(html);
+        failedCells(html);
         html.append("<h2>Training throughput</h2>\n");
         html.append(throughputChart());
         runsTable(html);
@@ -103,10 +104,18 @@ public final class HtmlReport {
                 .map(ReportData.VariantSummary::variant).toList()));
         fact(html, "seeds", distinct(runs, r -> Long.toString(r.seed())));
         fact(html, "runs", Integer.toString(runs.size()));
+        if (!data.failedCells().isEmpty()) {
+            fact(html, "failed cells", data.failedCells().size() + " of " + data.cells().size() + " (see below)");
+        }
         fact(html, "epochs", distinct(runs, r -> trim(r.epochs())));
         fact(html, "replicas \u00d7 sync every", distinct(runs, r -> r.replicas() + " \u00d7 " + r.syncEvery() + " steps"));
         fact(html, "images (train / test)", distinct(runs, r -> r.trainImages() + " / " + r.testImages()));
         html.append("</dl>\n");
+        if (data.runsOutsidePlan() > 0) {
+            html.append("<p class=\"note\">Left out: ").append(data.runsOutsidePlan())
+                    .append(" run(s) in the runs table that are not cells of the last ablation job (an earlier plan or"
+                            + " configuration in the same folder).</p>\n");
+        }
         List<String> others = data.variantsWithoutSummary();
         if (!others.isEmpty()) {
             html.append("<p class=\"note\">Left out: runs of variants the summary table does not list (an earlier"
@@ -235,6 +244,26 @@ public final class HtmlReport {
             return "\u2014";
         }
         return p < 0.001 ? "< 0.001" : String.format(Locale.ROOT, "%.3f", p);
+    }
+
+    /** The cells that failed in the last job: their variants' rows above lack these seeds. */
+    private void failedCells(StringBuilder html) {
+        List<ReportData.Cell> failed = data.failedCells();
+        if (failed.isEmpty()) {
+            return;
+        }
+        html.append("<h2>Failed cells</h2>\n<p class=\"note\">").append(failed.size()).append(" of ")
+                .append(data.cells().size()).append(" cells failed in the last job and are not in the summary;"
+                        + " running the job again retries them (finished cells are skipped).</p>\n")
+                .append("<table class=\"failures\">\n<thead><tr><th class=\"text\">variant</th><th>seed</th>")
+                .append("<th class=\"text\">run id</th><th class=\"text\">error</th></tr></thead>\n<tbody>\n");
+        for (ReportData.Cell c : failed) {
+            html.append("<tr><td class=\"text\">").append(escape(c.variant())).append("</td>");
+            cell(html, Long.toString(c.seed()));
+            html.append("<td class=\"text\">").append(escape(c.runId())).append("</td><td class=\"text\">")
+                    .append(escape(c.error() == null ? "" : c.error())).append("</td></tr>\n");
+        }
+        html.append("</tbody>\n</table>\n");
     }
 
     private void runsTable(StringBuilder html) {

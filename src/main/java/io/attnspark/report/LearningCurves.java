@@ -32,13 +32,13 @@ public final class LearningCurves {
      */
     public static Map<String, List<Point>> of(ReportData data) {
         Map<String, String> variantOfRun = new HashMap<>();
-        data.runs().forEach(r -> variantOfRun.put(r.runId(), r.variant()));
+        data.shownRuns().forEach(r -> variantOfRun.put(r.runId(), r.variant()));
         // variant -> epoch -> run -> (sum, count)
         Map<String, TreeMap<Double, Map<String, double[]>>> sums = new HashMap<>();
         for (ReportData.Evaluation e : data.evaluations()) {
             String variant = variantOfRun.get(e.runId());
             if (variant == null || !Double.isFinite(e.top1()) || !Double.isFinite(e.epoch())) {
-                continue; // a round of a run that never finished, or a broken value
+                continue; // a round of a run that never finished or is not shown, or a broken value
             }
             // Epochs computed as step / steps-per-epoch may differ in the last bits.
             double epoch = Math.round(e.epoch() * 1e6) / 1e6;

@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * What a report shows, as plain Java values read from an ablation's result tables ({@link ReportTables}
@@ -17,8 +18,21 @@ import java.util.Set;
  * @param runs the {@code runs} table, one row per finished (variant, seed) run
  * @param evaluations the evaluated rounds of those runs ({@code test_top1} not null)
  * @param summary the {@code summary} table, one row per variant
+ * @param cells the {@code cells} table: the last job's plan; empty for results written before it existed
  */
-public record ReportData(String source, List<Run> runs, List<Evaluation> evaluations, List<VariantSummary> summary) {
+public record ReportData(String source, List<Run> runs, List<Evaluation> evaluations, List<VariantSummary> summary,
+        List<Cell> cells) {
+
+    /**
+     * One cell of the last ablation job's plan.
+     *
+     * @param runId the run id
+     * @param variant the variant label
+     * @param seed the seed
+     * @param failed whether the cell failed in that job (else it has a run)
+     * @param error the failure's message, null when it did not fail
+     */
+    public record Cell(String runId, String variant, long seed, boolean failed, String error) {}
 
     /**
      * One finished run.
@@ -82,11 +96,25 @@ public record ReportData(String source, List<Run> runs, List<Evaluation> evaluat
      * @param runs the runs
      * @param evaluations the evaluations
      * @param summary the summary rows
+     * @param cells the plan's cells
      */
     public ReportData {
         runs = List.copyOf(runs);
         evaluations = List.copyOf(evaluations);
         summary = List.copyOf(summary);
+        cells = List.copyOf(cells);
+    }
+
+    /**
+     * Data without a {@code cells} table (results written before it existed): every run counts.
+     *
+     * @param source where the tables were read from
+     * @param runs the runs
+     * @param evaluations the evaluations
+     * @param summary the summary rows
+     */
+    public ReportData(String source, List<Run> runs, List<Evaluation> evaluations, List<VariantSummary> summary) {
+        this(source, runs, evaluations, summary, List.of());
     }
 
     /**
@@ -117,17 +145,45 @@ public record ReportData(String source, List<Run> runs, List<Evaluation> evaluat
      */
     public List<String> variantsWithoutSummary() {
         Set<String> shown = new HashSet<>(variants());
-        return runs.stream().map(Run::variant).filter(v -> !shown.contains(v)).distinct().sorted().toList();
+        return planRuns().filter(r -> !shown.contains(r.variant())).map(Run::variant).distinct().sorted().toList();
     }
 
     /**
-     * The runs of the variants the report shows.
+     * The runs the report shows: those of the last job's plan (every run without a {@code cells} table)
+     * whose variant it shows. A run of an earlier plan or config with the same variant label stays out.
      *
      * @return the runs
      */
     public List<Run> shownRuns() {
         Set<String> shown = new HashSet<>(variants());
-        return runs.stream().filter(r -> shown.contains(r.variant())).toList();
+        return planRuns().filter(r -> shown.contains(r.variant())).toList();
+    }
+
+    /**
+     * How many runs of the {@code runs} table are not in the last job's plan.
+     *
+     * @return the count, 0 without a {@code cells} table
+     */
+    public long runsOutsidePlan() {
+        return runs.size() - planRuns().count();
+    }
+
+    /**
+     * The plan's cells that failed in the last job, in plan order.
+     *
+     * @return the failed cells, usually none
+     */
+    public List<Cell> failedCells() {
+        return cells.stream().filter(Cell::failed).toList();
+    }
+
+    private Stream<Run> planRuns() {
+        if (cells.isEmpty()) {
+            return runs.stream();
+        }
+        Set<String> planned = new HashSet<>();
+        cells.stream().filter(c -> !c.failed()).forEach(c -> planned.add(c.runId()));
+        return runs.stream().filter(r -> planned.contains(r.runId()));
     }
 
     /**

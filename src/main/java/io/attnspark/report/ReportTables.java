@@ -1,5 +1,6 @@
 package io.attnspark.report;
 
+import io.attnspark.ablation.AblationRunner;
 import io.attnspark.ablation.SummaryTable;
 import io.attnspark.data.BadInputException;
 import io.attnspark.dist.RunTables;
@@ -19,9 +20,9 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Reads an ablation's result tables ({@code PATH/tables/runs}, {@code rounds}, {@code summary}) into a
- * {@link ReportData}. The tables are small (one row per run, round or variant), so they are collected to the
- * driver. Missing folders, tables or columns and an empty {@code runs} table are {@link BadInputException}s
+ * Reads an ablation's result tables ({@code PATH/tables/runs}, {@code rounds}, {@code summary}, and
+ * {@code cells} when there is one) into a {@link ReportData}. The tables are small (one row per run, round,
+ * variant or cell), so they are collected to the driver. Missing folders, tables or columns and an empty {@code runs} table are {@link BadInputException}s
  * that name the path and the job that writes it.
  */
 public final class ReportTables {
@@ -85,7 +86,26 @@ public final class ReportTables {
             throw new BadInputException(String.format(Locale.ROOT,
                     "table %s has no rows: `attnspark ablate` rewrites it at the end of each job", summaryPath));
         }
-        return new ReportData(results, runs, evaluations, summary);
+
+        // Optional: results written before the cells table existed have none, and then every run counts.
+        String cellsPath = base + "/" + TABLES + "/cells";
+        List<ReportData.Cell> cells = new ArrayList<>();
+        if (exists(spark, cellsPath)) {
+            Dataset<Row> cellsTable = table(spark, cellsPath, AblationRunner.CELLS_SCHEMA,
+                    "`attnspark ablate` rewrites it at the end of each job");
+            for (Row r : select(cellsTable, AblationRunner.CELLS_SCHEMA, AblationRunner.CELLS_SCHEMA.fieldNames())
+                    .collectAsList()) {
+                String status = r.getString(3);
+                if (!AblationRunner.CELL_FINISHED.equals(status) && !AblationRunner.CELL_FAILED.equals(status)) {
+                    throw new BadInputException(String.format(Locale.ROOT,
+                            "table %s: cell %s has status '%s'; expected '%s' or '%s'", cellsPath, r.getString(0),
+                            status, AblationRunner.CELL_FINISHED, AblationRunner.CELL_FAILED));
+                }
+                cells.add(new ReportData.Cell(r.getString(0), r.getString(1), r.getLong(2),
+                        AblationRunner.CELL_FAILED.equals(status), r.getString(4)));
+            }
+        }
+        return new ReportData(results, runs, evaluations, summary, cells);
     }
 
     private static boolean exists(SparkSession spark, String path) {

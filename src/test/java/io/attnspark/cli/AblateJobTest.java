@@ -12,8 +12,10 @@ import io.attnspark.ablation.AblationPlan;
 import io.attnspark.ablation.AblationRunner;
 import io.attnspark.dist.DistributedTrainer;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -124,7 +126,7 @@ class AblateJobTest {
     }
 
     @Test
-    void failedCellIsRecordedAndTheOthersFinish(@TempDir Path dir) {
+    void failedCellIsRecordedAndTheOthersFinish(@TempDir Path dir) throws IOException {
         SparkSession spark = TestSpark.session();
         String table = dir.resolve("table").toString();
         TestImages.writeTable(spark, table, 130, 30, 10, 4);
@@ -140,6 +142,17 @@ class AblateJobTest {
         assertTrue(failures.get(0).getString(4).contains("train.batch-size = 500"), failures.get(0).getString(4));
         assertEquals(1, spark.read().parquet(out + "/tables/runs").count());
         assertEquals(1, spark.read().parquet(out + "/tables/summary").count(), "the finished variant is summarised");
+        List<Row> cells = spark.read().parquet(out + "/tables/cells").orderBy("variant").collectAsList();
+        assertEquals(2, cells.size(), "one row per cell of the plan");
+        assertEquals(List.of("baseline", AblationRunner.CELL_FINISHED),
+                List.of(cells.get(0).getString(1), cells.get(0).getString(3)));
+        assertTrue(cells.get(0).isNullAt(4));
+        assertEquals(List.of("huge-batch", AblationRunner.CELL_FAILED, failures.get(0).getString(0)),
+                List.of(cells.get(1).getString(1), cells.get(1).getString(3), cells.get(1).getString(0)));
+        assertEquals(failures.get(0).getString(4), cells.get(1).getString(4));
+        String html = Files.readString(Path.of(out, "report.html"));
+        assertTrue(html.contains("<h2>Failed cells</h2>") && html.contains(failures.get(0).getString(0)),
+                "the report lists the failed cell");
     }
 
     @Test

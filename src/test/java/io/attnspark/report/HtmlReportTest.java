@@ -133,6 +133,45 @@ class HtmlReportTest {
     }
 
     @Test
+    void onlyTheLastPlansCellsAreShownAndItsFailedCellsAreListed() {
+        ReportData base = threeVariants();
+        List<ReportData.Cell> cells = new ArrayList<>();
+        base.runs().forEach(r -> cells.add(new ReportData.Cell(r.runId(), r.variant(), r.seed(), false, null)));
+        cells.add(new ReportData.Cell("se-3", "se", 3, true, "train.batch-size = 500 is larger than <the shard>"));
+        // A run of an earlier config with the same label "se": not a cell of the last plan.
+        List<ReportData.Run> runs = new ArrayList<>(base.runs());
+        runs.add(run("se-old", "se", 1, 0.1));
+        List<ReportData.Evaluation> evals = new ArrayList<>(base.evaluations());
+        evals.add(new ReportData.Evaluation("se-old", 1, 0.1));
+        evals.add(new ReportData.Evaluation("se-old", 2, 0.1));
+        ReportData data = new ReportData("r", runs, evals, base.summary(), cells);
+
+        assertEquals(base.runs(), data.shownRuns());
+        assertEquals(1, data.runsOutsidePlan());
+        assertEquals(LearningCurves.of(base), LearningCurves.of(data), "the old run does not pull the se curve down");
+        assertEquals(List.of(cells.get(cells.size() - 1)), data.failedCells());
+        String html = new HtmlReport(data).render();
+        assertTrue(html.contains("<dt>runs</dt><dd>6</dd>"));
+        assertTrue(html.contains("<dt>failed cells</dt><dd>1 of 7 (see below)</dd>"));
+        assertTrue(html.contains("Left out: 1 run(s) in the runs table that are not cells of the last ablation job"));
+        assertTrue(html.contains("<h2>Failed cells</h2>"));
+        assertTrue(html.contains("<td class=\"text\">se-3</td><td class=\"text\">train.batch-size = 500 is larger than"
+                + " &lt;the shard&gt;</td>"), "the error, escaped");
+        assertFalse(html.contains("se-old"), "the old run is not in the runs list");
+    }
+
+    @Test
+    void withoutFailuresThereIsNoFailedCellsSection() {
+        ReportData base = threeVariants();
+        List<ReportData.Cell> cells = new ArrayList<>();
+        base.runs().forEach(r -> cells.add(new ReportData.Cell(r.runId(), r.variant(), r.seed(), false, null)));
+        String html = new HtmlReport(new ReportData("r", base.runs(), base.evaluations(), base.summary(), cells)).render();
+        assertFalse(html.contains("Failed cells"));
+        assertFalse(html.contains("failed cells"));
+        assertFalse(html.contains("Left out"));
+    }
+
+    @Test
     void oneVariantOneRunOneEpoch() {
         ReportData data = new ReportData("r", List.of(run("a", "baseline", 1, 0.9)),
                 List.of(new ReportData.Evaluation("a", 1, 0.9)),
