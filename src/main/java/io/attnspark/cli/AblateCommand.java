@@ -1,6 +1,5 @@
 package io.attnspark.cli;
 
-import ai.djl.Device;
 import io.attnspark.ablation.AblationPlan;
 import io.attnspark.ablation.AblationRunner;
 import io.attnspark.ablation.Summaries;
@@ -13,8 +12,6 @@ import io.attnspark.model.ModelSpec;
 import io.attnspark.report.HtmlReport;
 import io.attnspark.report.ReportOutput;
 import io.attnspark.report.ReportTables;
-import io.attnspark.train.Replica;
-import io.attnspark.train.SgdSettings;
 import java.io.File;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -24,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
@@ -80,7 +76,7 @@ public final class AblateCommand implements Callable<Integer> {
         AblationRunner.Outcome outcome = runner.run(plan, cells, () -> new ProgressPrinter(System.out, 30));
         System.out.println();
         System.out.print(Summaries.format(outcome.summary()));
-        System.out.printf(Locale.ROOT, "tables: %s/{runs,rounds,summary}%n", runner.tables());
+        System.out.printf(Locale.ROOT, "tables: %s/{runs,rounds,summary,cells}%n", runner.tables());
         if (!outcome.summary().isEmpty()) {
             try {
                 String html = new HtmlReport(ReportTables.read(spark, output)).render();
@@ -182,6 +178,7 @@ public final class AblateCommand implements Callable<Integer> {
                 first.table(), trainAll, testAll, image.channels(), image.height(), image.width(), classes.size());
         System.out.printf(Locale.ROOT, "%-4s %-28s %-26s %5s %9s %10s %9s  %s%n", "#", "run id", "variant", "seed",
                 "params", "MACs", "est.", "settings");
+        int taskCpus = Math.max(1, spark.sparkContext().getConf().getInt("spark.task.cpus", 1));
         Map<String, double[]> probed = new HashMap<>();
         double total = 0;
         for (int i = 0; i < cells.size(); i++) {
@@ -190,12 +187,14 @@ public final class AblateCommand implements Callable<Integer> {
             ModelSpec spec = new ModelSpec(s.backbone(), s.depth(), s.attention(), image.channels(), image.height(),
                     image.width(), classes, filled(image.channels(), 0f), filled(image.channels(), 1f), s.placement(),
                     s.zeroInitResidual());
-            double[] facts = probed.computeIfAbsent(spec.toJson() + " batch=" + s.batchSize(),
-                    k -> probe(spec, s.batchSize()));
+            // Replicas that train at once: the shards, as far as this machine's cores go.
+            int replicas = Math.max(1, Math.min(s.shards(), Runtime.getRuntime().availableProcessors() / taskCpus));
+            double[] facts = probed.computeIfAbsent(spec.toJson() + " batch=" + s.batchSize() + " x" + replicas,
+                    k -> probe(spec, s.batchSize(), replicas, taskCpus));
             long trainImages = s.trainLimit() > 0 ? Math.min(s.trainLimit(), trainAll) : trainAll;
             long testImages = s.testLimit() > 0 ? Math.min(s.testLimit(), testAll) : testAll;
-            // Spark's rounds run at the plain loop's speed (BENCHMARKS.md: 1.01-1.08x); evaluation is a
-            // forward pass, about a third of a training step.
+            // Averaging costs a few percent of a round (BENCHMARKS.md); evaluation is a forward pass,
+            // about a third of a training step.
             double seconds = s.epochs() * (trainImages + testImages / 3.0) / facts[2];
             boolean done = finished.contains(c.runId());
             if (!done) {
@@ -205,34 +204,15 @@ public final class AblateCommand implements Callable<Integer> {
                     c.cell().variant(), c.cell().seed(), (long) facts[0], facts[1] / 1e6,
                     done ? "done" : ProgressPrinter.duration(seconds), c.cell().overrides());
         }
-        System.out.printf(Locale.ROOT, "estimated time of the cells left: %s (probe: a few training steps per model"
-                + " on this machine's CPU, one process)%n", ProgressPrinter.duration(total));
+        System.out.printf(Locale.ROOT, "estimated time of the cells left: %s (probe: about a second of training"
+                + " steps per model on this machine's CPU, the shards' replicas at once)%n", ProgressPrinter.duration(total));
     }
 
-    /** Parameters, MACs and training images/s of a model from a few steps on random data. */
-    private static double[] probe(ModelSpec spec, int batch) {
+    /** Parameters, MACs and training images/s (all replicas together) of a model. */
+    private static double[] probe(ModelSpec spec, int batch, int replicas, int threadsPerReplica) {
         ModelFacts facts = ModelFacts.of(spec);
-        int size = spec.inputChannels() * spec.imageHeight() * spec.imageWidth();
-        float[] images = new float[batch * size];
-        long[] labels = new long[batch];
-        Random random = new Random(0);
-        for (int i = 0; i < images.length; i++) {
-            images[i] = (float) random.nextGaussian();
-        }
-        for (int i = 0; i < batch; i++) {
-            labels[i] = random.nextInt(spec.classNames().size());
-        }
-        SgdSettings sgd = new SgdSettings(0.9, 5e-4);
-        try (Replica replica = Replica.create(spec, Device.cpu())) {
-            replica.trainStep(images, labels, batch, 0.01, sgd); // warm-up: allocation and kernel selection
-            int steps = 3;
-            long start = System.nanoTime();
-            for (int i = 0; i < steps; i++) {
-                replica.trainStep(images, labels, batch, 0.01, sgd);
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            return new double[] {facts.parameters(), facts.macs(), steps * batch / seconds};
-        }
+        return new double[] {facts.parameters(), facts.macs(),
+            TrainingSpeedProbe.imagesPerSecond(spec, batch, replicas, threadsPerReplica)};
     }
 
     private static float[] filled(int n, float value) {
