@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GLIBC_TUNABLES} with a fixed {@code mmap_threshold} and a {@code top_pad}: without them
  *       glibc hands a forward pass's tensor buffers back to the kernel when they are freed, and the
  *       next pass faults them in again, page by page. On Spark task threads (each with its own malloc
- *       arena) that never settles; it cost 9% of scoring throughput (400,000 page faults per 10,000
- *       images, BENCHMARKS.md). Setting {@code top_pad} without {@code mmap_threshold} is far worse:
+ *       arena) that never settles; it cost 4-16% of scoring throughput (about 400,000 page faults per
+ *       10,000 images, BENCHMARKS.md). Setting {@code top_pad} without {@code mmap_threshold} is far worse:
  *       it turns off glibc's adaptive threshold, so every buffer over 128 KB becomes a fresh mmap.
  * </ul>
  */
