@@ -34,9 +34,9 @@ public final class TorchRuntime {
             throw new IllegalArgumentException("intra-op threads must be at least 1, got " + threads);
         }
         forbidDownloads();
-        NativeEnvironment.logOnce();
         if (!Integer.valueOf(threads).equals(THREADS.get())) {
             Engine.getEngine("PyTorch"); // loads libtorch: a fresh executor JVM may not have it yet
+            NativeEnvironment.logOnce(); // here, not on every round's call: once per thread is enough to check
 
             JniUtils.setNumThreads(threads);
             THREADS.set(threads);
