@@ -6,4 +6,5 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/jobs/setup.sh" --no-build
 cd "$root"
+jobs/cpu-report.sh
 mvn -B verify "$@"

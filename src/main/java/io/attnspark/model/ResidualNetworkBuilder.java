@@ -18,6 +18,7 @@ import io.attnspark.model.AttentionPlacement.Position;
 import io.attnspark.nn.AttentionBlock;
 import io.attnspark.nn.AttentionOptions;
 import io.attnspark.nn.Attentions;
+import io.attnspark.nn.GuardedConvolution;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -260,14 +261,14 @@ public final class ResidualNetworkBuilder {
      * torchvision's ResNet init ({@code kaiming_normal_(mode="fan_out", nonlinearity="relu")}).
      */
     static Conv2d conv(int filters, int kernel, int stride, int groups) {
-        Conv2d conv = Conv2d.builder()
+        // GuardedConvolution: ResNet-50's strided 1x1 downsamples abort oneDNN 3.7.1 on some CPUs
+        Conv2d conv = new GuardedConvolution.Conv2d(Conv2d.builder()
                 .setFilters(filters)
                 .setKernelShape(new Shape(kernel, kernel))
                 .optStride(new Shape(stride, stride))
                 .optPadding(new Shape(kernel / 2, kernel / 2))
                 .optGroups(groups)
-                .optBias(false)
-                .build();
+                .optBias(false));
         conv.setInitializer(
                 new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.OUT, 2),
                 Parameter.Type.WEIGHT);

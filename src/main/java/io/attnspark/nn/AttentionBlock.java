@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
@@ -415,8 +414,7 @@ public abstract class AttentionBlock extends AbstractBlock {
         public NDArray conv(
                 NDArray x, String name, Shape stride, Shape padding, Shape dilation, int groups) {
             NDArray bias = has(name + ".bias") ? get(name + ".bias") : null;
-            return Conv2d.conv2d(x, get(name + ".weight"), bias, stride, padding, dilation, groups)
-                    .head();
+            return GuardedConvolution.conv2d(x, get(name + ".weight"), bias, stride, padding, dilation, groups);
         }
 
         /**
