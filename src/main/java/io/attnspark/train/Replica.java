@@ -65,6 +65,7 @@ public final class Replica implements AutoCloseable {
      * @return the replica
      */
     public static Replica create(ModelSpec spec, Device device) {
+        NativeWarnings.consumeOnce();
         return new Replica(spec, device);
     }
 

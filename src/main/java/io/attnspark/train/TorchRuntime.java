@@ -1,6 +1,5 @@
 package io.attnspark.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
@@ -35,7 +34,7 @@ public final class TorchRuntime {
         }
         forbidDownloads();
         if (!Integer.valueOf(threads).equals(THREADS.get())) {
-            Engine.getEngine("PyTorch"); // loads libtorch: a fresh executor JVM may not have it yet
+            NativeWarnings.consumeOnce(); // loads libtorch (a fresh executor JVM may not have it yet) quietly
             NativeEnvironment.logOnce(); // here, not on every round's call: once per thread is enough to check
 
             JniUtils.setNumThreads(threads);
