@@ -25,7 +25,7 @@ public final class AttentionalFeatureFusion extends AttentionBlock {
     public static final List<String> REFS = List.of("official", "paper");
 
     /** The options this block reads. */
-    public static final Set<String> OPTIONS = Set.of("ref", "r", "scale");
+    public static final Set<String> OPTIONS = Widths.union(ReducedWidth.TIMM_OPTIONS, "ref", "r", "scale");
 
     private final String ref;
     private final float scale;

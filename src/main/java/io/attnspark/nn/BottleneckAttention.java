@@ -30,7 +30,8 @@ public final class BottleneckAttention extends AttentionBlock {
 
     /** The options this block reads. */
     public static final Set<String> OPTIONS =
-            Set.of("ref", "reduction_ratio", "num_layers", "dilation_conv_num", "dilation_val", "channel_pool");
+            Widths.union(ReducedWidth.TIMM_OPTIONS,
+                    "ref", "reduction_ratio", "num_layers", "dilation_conv_num", "dilation_val", "channel_pool");
 
     private static final String GC = "channel_att.gate_c.";
     private static final String GS = "spatial_att.gate_s.";
@@ -49,9 +50,7 @@ public final class BottleneckAttention extends AttentionBlock {
     public BottleneckAttention(int channels, AttentionOptions options) {
         super(channels);
         options.ref("bam", REFS);
-        int r = options.getInt("reduction_ratio", 16);
-        int cr = Widths.positive("bam", "reduced width", r > 0 ? channels / r : 0,
-                String.format(Locale.ROOT, "%d // reduction_ratio %d", channels, r));
+        int cr = ReducedWidth.dividing("bam", "reduction_ratio", 16).of(channels, options);
         numLayers = options.getInt("num_layers", 1);
         dilationConvs = options.getInt("dilation_conv_num", 2);
         dilation = options.getInt("dilation_val", 4);

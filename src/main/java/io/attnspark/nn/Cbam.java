@@ -61,11 +61,7 @@ public final class Cbam extends AttentionBlock {
         super(channels);
         ref = options.ref("cbam", REFS, Map.of("jongchan", "official", "cbammodule", "timm"));
         if ("official".equals(ref)) {
-            int r = options.getInt("reduction_ratio", 16);
-            int rd =
-                    Widths.positive(
-                            "cbam", "reduced width", channels / r,
-                            String.format(Locale.ROOT, "%d // reduction_ratio %d", channels, r));
+            int rd = ReducedWidth.dividing("cbam", "reduction_ratio", 16).of(channels, options);
             poolTypes = options.getStringList("pool_types", List.of("avg", "max"));
             for (String p : poolTypes) {
                 if (!POOLS.contains(p)) {

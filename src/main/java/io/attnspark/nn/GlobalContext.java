@@ -8,7 +8,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.initializer.Initializer;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -34,7 +33,8 @@ public final class GlobalContext extends AttentionBlock {
 
     /** The options this block reads. */
     public static final Set<String> OPTIONS =
-            Set.of("ref", "ratio", "pooling_type", "fusion_types", "planes", "pool", "fusions");
+            Widths.union(ReducedWidth.TIMM_OPTIONS,
+                    "ref", "ratio", "pooling_type", "fusion_types", "planes", "pool", "fusions");
 
     private static final List<String> FUSIONS = List.of("channel_add", "channel_mul");
 
@@ -52,15 +52,7 @@ public final class GlobalContext extends AttentionBlock {
     public GlobalContext(int channels, AttentionOptions options) {
         super(channels);
         options.ref("gc", REFS);
-        if (options.has("planes")) {
-            planes = Widths.positive("gc", "planes", options.getInt("planes", 0), "option planes");
-        } else {
-            double ratio = options.getDouble("ratio", 1.0 / 16);
-            planes =
-                    Widths.positive(
-                            "gc", "planes", (int) (channels * ratio),
-                            String.format(Locale.ROOT, "int(%d * ratio %s)", channels, ratio));
-        }
+        planes = ReducedWidth.multiplying("gc", "ratio", 1.0 / 16).withWidthAlias("planes").of(channels, options);
         String pooling = options.getString("pooling_type", options.getString("pool", "att"));
         if (!List.of("att", "avg").contains(pooling)) {
             throw new IllegalArgumentException(

@@ -12,21 +12,32 @@ import java.util.Set;
  * stage's MS-CAM: {@code xi = x*w1 + y*(1-w1)}, {@code out = x*w2 + y*(1-w2)}, no factor 2.
  *
  * <p>Paper: Dai et al., "Attentional Feature Fusion", <a
- * href="https://arxiv.org/abs/2009.14082">arXiv:2009.14082</a>. Checked against the official
- * YimianDai/open-aff {@code aff_pytorch/aff_net/fusion.py iAFF} at master c2a5b6fe, whose second
- * stage uses {@code global_att2} (as the MXNet original does). Commits a2042ee and 07cc0a85 reused
- * {@code global_att} there, leaving {@code global_att2} dead; {@code reuse_global_att=true}
- * reproduces that for weights trained with the old code ({@code ref=old}, alias {@code 07cc0a85},
- * sets it by default). Options {@code channels} (64), {@code r}
- * (4), {@code reuse_global_att} (false). Takes two inputs.
+ * href="https://arxiv.org/abs/2009.14082">arXiv:2009.14082</a>; official code YimianDai/open-aff.
+ * Two forms exist there, and they differ in the second stage's global branch:
+ *
+ * <ul>
+ *   <li>{@code ref=mxnet} (the default): the second stage has its own {@code global_att2}, as in the
+ *       MXNet original ({@code aff_mxnet}), the code behind the paper's numbers, and in the unmerged
+ *       pull request #27 of the PyTorch port (head c2a5b6f). Aliases {@code official} (this block's earlier label)
+ *       and {@code pr27}.
+ *   <li>{@code ref=pytorch}: the PyTorch code on open-aff's master ({@code aff_pytorch/aff_net/fusion.py
+ *       iAFF} at master 0bcfd8a and earlier) <em>reuses</em> {@code global_att} in the second stage and leaves
+ *       {@code global_att2} unused (its parameters exist, get no gradient, and load from a {@code
+ *       state_dict} all the same). Aliases {@code master}, {@code old}, {@code 07cc0a85}, {@code
+ *       a2042ee}.
+ * </ul>
+ *
+ * {@code reuse_global_att} overrides the ref's choice. Options {@code channels} (64), {@code r} (4;
+ * or timm's {@code rd_ratio}, {@code rd_channels}, {@code rd_divisor}, see {@link ReducedWidth}),
+ * {@code reuse_global_att}. Takes two inputs.
  */
 public final class IterativeAttentionalFeatureFusion extends AttentionBlock {
 
     /** The reference variants. */
-    public static final List<String> REFS = List.of("official", "old");
+    public static final List<String> REFS = List.of("mxnet", "pytorch");
 
     /** The options this block reads. */
-    public static final Set<String> OPTIONS = Set.of("ref", "r", "reuse_global_att");
+    public static final Set<String> OPTIONS = Widths.union(ReducedWidth.TIMM_OPTIONS, "ref", "r", "reuse_global_att");
 
     private final String ref;
     private final boolean reuseGlobalAtt;
@@ -40,9 +51,9 @@ public final class IterativeAttentionalFeatureFusion extends AttentionBlock {
     public IterativeAttentionalFeatureFusion(int channels, AttentionOptions options) {
         super(channels);
         ref =
-                options.ref(
-                        "iaff", REFS, Map.of("master", "official", "07cc0a85", "old", "a2042ee", "old"));
-        reuseGlobalAtt = options.getBoolean("reuse_global_att", "old".equals(ref));
+                options.ref("iaff", REFS, Map.of("official", "mxnet", "pr27", "mxnet", "master", "pytorch", "old",
+                        "pytorch", "07cc0a85", "pytorch", "a2042ee", "pytorch"));
+        reuseGlobalAtt = options.getBoolean("reuse_global_att", "pytorch".equals(ref));
         int inter = MultiScaleChannelAttention.interChannels("iaff", channels, options);
         MultiScaleChannelAttention.addBranches(this, "", channels, inter);
         MultiScaleChannelAttention.addBranches(this, "2", channels, inter);

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -25,7 +24,7 @@ public final class MultiScaleChannelAttention extends AttentionBlock {
     public static final List<String> REFS = List.of("official");
 
     /** The options this block reads. */
-    public static final Set<String> OPTIONS = Set.of("ref", "r");
+    public static final Set<String> OPTIONS = Widths.union(ReducedWidth.TIMM_OPTIONS, "ref", "r");
 
     /**
      * Creates the block.
@@ -54,10 +53,7 @@ public final class MultiScaleChannelAttention extends AttentionBlock {
 
     /** {@code int(channels // r)}, at least 1. */
     static int interChannels(String block, int channels, AttentionOptions options) {
-        int r = options.getInt("r", 4);
-        return Widths.positive(
-                block, "inter channels", r > 0 ? channels / r : 0,
-                String.format(Locale.ROOT, "%d // r %d", channels, r));
+        return ReducedWidth.dividing(block, "r", 4).of(channels, options);
     }
 
     /** Adds {@code local_att<suffix>} and {@code global_att<suffix>} to a block. */

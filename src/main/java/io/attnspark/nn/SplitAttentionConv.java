@@ -36,7 +36,8 @@ public final class SplitAttentionConv extends AttentionBlock {
     public static final Set<String> OPTIONS =
             Set.of(
                     "ref", "channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias",
-                    "radix", "reduction_factor", "norm_layer", "rectify", "rectify_avg", "dropblock_prob");
+                    "radix", "reduction_factor", "norm_layer", "rectify", "rectify_avg", "dropblock_prob", "rd_ratio",
+                    "rd_channels", "rd_divisor");
 
     private final int out;
     private final int radix;
@@ -85,7 +86,8 @@ public final class SplitAttentionConv extends AttentionBlock {
                             out,
                             cardinality));
         }
-        int inter = Math.max(channels * radix / options.getInt("reduction_factor", 4), 32);
+        // ResNeSt: max(in * radix // reduction_factor, 32); timm's rd_ratio rounds to multiples of 8
+        int inter = Math.max(new ReducedWidth("splat", "reduction_factor", 4, true, null, 8).of(channels * radix, options), 32);
         if (inter % cardinality != 0) {
             throw new IllegalArgumentException(
                     String.format(Locale.ROOT, "splat: inter channels %d not divisible by groups %d", inter, cardinality));

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
 import java.util.List;
 import java.util.Map;
-import java.util.Locale;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
@@ -57,11 +56,7 @@ public final class SqueezeExcite extends AttentionBlock {
         super(channels);
         ref = options.ref("se", REFS, Map.of("moskomule", "selayer", "senet.pytorch", "selayer", "semodule", "timm"));
         if ("selayer".equals(ref)) {
-            int r = options.getInt("reduction", 16);
-            reduced =
-                    Widths.positive(
-                            "se", "reduced width", channels / r,
-                            String.format(Locale.ROOT, "%d // reduction %d", channels, r));
+            reduced = ReducedWidth.dividing("se", "reduction", 16).of(channels, options);
             addLinear("fc.0", reduced, channels, false);
             addLinear("fc.2", channels, reduced, false);
             addMaxpool = false;

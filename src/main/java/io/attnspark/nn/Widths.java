@@ -19,6 +19,13 @@ final class Widths {
         return newV;
     }
 
+    /** A block's option names: its own and a shared set. */
+    static java.util.Set<String> union(java.util.Set<String> shared, String... own) {
+        java.util.Set<String> all = new java.util.HashSet<>(shared);
+        all.addAll(java.util.List.of(own));
+        return java.util.Collections.unmodifiableSet(all);
+    }
+
     /** Fails unless a derived width is positive, naming it and how it was derived. */
     static int positive(String block, String what, int value, String from) {
         if (value < 1) {

@@ -82,7 +82,7 @@ class BlockGradientTest {
                 gc.backward(out.mul(r).sum());
             }
             String ref = block.getReference();
-            boolean reuse = v.options().getBoolean("reuse_global_att", "old".equals(ref));
+            boolean reuse = v.options().getBoolean("reuse_global_att", "pytorch".equals(ref));
             boolean a2Xmu = "xmu".equals(ref);
             // a hard-sigmoid gate saturates (zero slope outside [-3, 3]) on these random weights
             boolean saturating = String.valueOf(v.config().get("gate_layer")).contains("hard");
