@@ -156,8 +156,7 @@ class StandaloneClusterIT {
         });
         double secondsAfterKill = (System.nanoTime() - killedAt.get()) / 1e9;
         // What the driver saw of the loss, for the build log.
-        run.output.lines().filter(l -> l.contains("xecutor") || l.startsWith("attnspark: error"))
-                .forEach(l -> System.out.println("crash run: " + l));
+        run.output.lines().filter(l -> !l.startsWith("\tat ")).forEach(l -> System.out.println("crash run: " + l));
         Crashed victim = crashed.get();
         assertNotNull(victim, "an executor was signalled:\n" + run.output);
         assertEquals(3, run.exitCode, "the run fails with the native-crash exit code:\n" + run.output);
