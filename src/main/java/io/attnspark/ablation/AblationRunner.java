@@ -2,6 +2,7 @@ package io.attnspark.ablation;
 
 import io.attnspark.data.ImageTable;
 import io.attnspark.dist.DistributedTrainer;
+import io.attnspark.dist.NativeCrashException;
 import io.attnspark.dist.PreparedData;
 import io.attnspark.dist.TrainJob;
 import java.io.IOException;
@@ -275,10 +276,13 @@ public final class AblationRunner {
                 .coalesce(1).write().mode(SaveMode.Append).parquet(tables() + "/failures");
     }
 
-    /** The innermost cause's message (Spark wraps task failures, with whole stack traces, several times). */
+    /**
+     * The innermost cause's message (Spark wraps task failures, with whole stack traces, several times);
+     * for a native crash, its own message (its cause is only the job Spark cancelled).
+     */
     static String describe(Throwable e) {
         Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
+        while (root.getCause() != null && root.getCause() != root && !(root instanceof NativeCrashException)) {
             root = root.getCause();
         }
         String text = root.getClass().getSimpleName() + ": " + root.getMessage();

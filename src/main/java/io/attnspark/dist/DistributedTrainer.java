@@ -14,7 +14,9 @@ import io.attnspark.train.TrainingPlan;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -144,6 +146,38 @@ public final class DistributedTrainer {
             RoundListener listener,
             Consumer<TrainingState> checkpoint,
             int checkpointEvery) {
+        return train(trainShards, testShards, start, totalSteps, stepsPerEpoch, listener, checkpoint, checkpointEvery,
+                null);
+    }
+
+    /**
+     * Trains from a state to the last step, with every round's and evaluation's jobs run through a
+     * guard that stops the run when an executor dies in native code.
+     *
+     * @param trainShards cached shards, partition i = shard i
+     * @param testShards cached evaluation shards, or null for no evaluation
+     * @param start where to start
+     * @param totalSteps local steps per replica in the whole run
+     * @param stepsPerEpoch local steps per replica and epoch (for evaluation and the epoch column)
+     * @param listener told about each round, may be null
+     * @param checkpoint receives the state every {@code checkpointEvery} rounds and after the last
+     *     one, may be null
+     * @param checkpointEvery rounds between checkpoints, at least 1
+     * @param guard the run's guard, opened on this thread, or null for none
+     * @return the final parameters and the metrics of every round, those before {@code start}
+     *     included
+     * @throws NativeCrashException when an executor running the run's tasks died in native code
+     */
+    public TrainingResult train(
+            JavaRDD<ShardData> trainShards,
+            JavaRDD<ShardData> testShards,
+            TrainingState start,
+            long totalSteps,
+            int stepsPerEpoch,
+            RoundListener listener,
+            Consumer<TrainingState> checkpoint,
+            int checkpointEvery,
+            NativeCrashGuard guard) {
         float[] parameters = start.parameters();
         float[] momentum = start.momentum();
         int totalRounds = sync.rounds(totalSteps);
@@ -160,8 +194,10 @@ public final class DistributedTrainer {
             Broadcast<ReplicaState> state = jsc.broadcast(new ReplicaState(parameters, momentum));
             double broadcastSeconds = seconds(roundStart);
             RoundAccumulator sum;
+            String roundName = String.format(Locale.ROOT, "round %d/%d", round + 1, totalRounds);
+            int r = round;
             try {
-                sum = trainRound(trainShards, state, round, from, to);
+                sum = guarded(guard, roundName, () -> trainRound(trainShards, state, r, from, to));
             } finally {
                 state.destroy(false);
             }
@@ -184,7 +220,8 @@ public final class DistributedTrainer {
             double evalSeconds = 0;
             if (epochEnds && testShards != null) {
                 long evalStart = System.nanoTime();
-                test = evaluate(testShards, parameters);
+                float[] evaluated = parameters;
+                test = guarded(guard, "the evaluation after " + roundName, () -> evaluate(testShards, evaluated));
                 evalSeconds = seconds(evalStart);
             }
             double[] tasks = sum.taskSeconds();
@@ -193,7 +230,7 @@ public final class DistributedTrainer {
             double[] load = sum.loadSeconds();
             double median = tasks[tasks.length / 2];
             if (tasks.length > 1 && slowestTask > 1.5 * median && slowestTask - median > 1.0) {
-                LOG.warn(String.format(java.util.Locale.ROOT,
+                LOG.warn(String.format(Locale.ROOT,
                         "round %d: slowest task %.1f s, median %.1f s, fastest %.1f s: a straggler holds the round",
                         round, slowestTask, median, tasks[0]));
             }
@@ -233,6 +270,10 @@ public final class DistributedTrainer {
             }
         }
         return new TrainingResult(parameters, rounds, seconds(startNanos), trained, devices);
+    }
+
+    private static <T> T guarded(NativeCrashGuard guard, String stage, Supplier<T> jobs) {
+        return guard == null ? jobs.get() : guard.call(stage, jobs);
     }
 
     private RoundAccumulator trainRound(

@@ -143,6 +143,7 @@ public final class TrainJob {
      * @param variant the run's variant label in the {@code runs} table
      * @param listener told about every round (progress), may be null
      * @return the outcome
+     * @throws NativeCrashException when an executor died in native code while running the run's tasks
      */
     public Outcome train(PreparedData data, String newRunId, String tables, String variant,
             DistributedTrainer.RoundListener listener) {
@@ -207,8 +208,13 @@ public final class TrainJob {
             start = TrainingState.initial(Replica.initialParameters(spec, s.seed()), trainer.layout().trainableSize());
         }
         String id = runId;
-        TrainingResult result = trainer.train(trainShards, testImages > 0 ? testShards : null, start, totalSteps,
-                stepsPerEpoch, listener, state -> checkpoints.save(id, fingerprint, state), s.checkpointEvery());
+        RunIdentity identity = new RunIdentity("run " + runId, spec.displayName() + " (variant " + variant + ")",
+                spec.inputChannels(), spec.imageHeight(), spec.imageWidth(), s.batchSize() + " per replica");
+        TrainingResult result;
+        try (NativeCrashGuard guard = NativeCrashGuard.open(spark.sparkContext(), identity)) {
+            result = trainer.train(trainShards, testImages > 0 ? testShards : null, start, totalSteps, stepsPerEpoch,
+                    listener, state -> checkpoints.save(id, fingerprint, state), s.checkpointEvery(), guard);
+        }
 
         String modelPath = s.output() + "/model";
         new ModelArtifact(spec, result.parameters()).save(trainer.layout(), modelPath, jsc.hadoopConfiguration());

@@ -1,6 +1,10 @@
 package io.attnspark.score;
 
 import io.attnspark.data.BadInputException;
+import io.attnspark.dist.NativeCrashException;
+import io.attnspark.dist.NativeCrashGuard;
+import io.attnspark.dist.RunIdentity;
+import io.attnspark.model.ModelSpec;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,6 +90,7 @@ public final class ScoreJob {
      * @return what it did
      * @throws BadInputException for a bad input or top-k
      * @throws IllegalStateException if the rows out differ from the rows in (nothing is written)
+     * @throws NativeCrashException if an executor died in native code while scoring (nothing is written)
      */
     public Outcome run(ScoringModel model) {
         long start = System.nanoTime();
@@ -114,7 +119,13 @@ public final class ScoreJob {
                 .setTopK(settings.topK())
                 .setBatchSize(settings.batchSize());
         Dataset<Row> predictions = PredictionsTable.select(stage.transform(rows), input.idColumn(), PREDICTION);
-        PredictionsTable.Counts counts = PredictionsTable.write(spark, predictions, settings.out(), rowsIn);
+        ModelSpec spec = model.spec();
+        RunIdentity identity = new RunIdentity("scoring into " + settings.out(), model.id(), spec.inputChannels(),
+                spec.imageHeight(), spec.imageWidth(), settings.batchSize() + " images per forward pass");
+        PredictionsTable.Counts counts;
+        try (NativeCrashGuard guard = NativeCrashGuard.open(spark.sparkContext(), identity)) {
+            counts = guard.call("scoring", () -> PredictionsTable.write(spark, predictions, settings.out(), rowsIn));
+        }
         return new Outcome(rowsIn, counts.rows(), counts.scored(), counts.errors(), model.id(), input.kind(),
                 settings.out(), (System.nanoTime() - start) / 1e9, counts.writeSeconds());
     }

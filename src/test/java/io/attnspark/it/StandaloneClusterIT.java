@@ -1,6 +1,8 @@
 package io.attnspark.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -20,6 +22,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -129,6 +135,113 @@ class StandaloneClusterIT {
         for (int i = 0; i < a.length; i++) {
             assertEquals(a[i], b[i], 1e-6f, "parameter float " + i);
         }
+    }
+
+    @Test
+    void stopsTheRunWhenAnExecutorDiesInNativeCode() throws Exception {
+        // Long tasks (one epoch of 20 steps of ResNet-20 per round), so that the signal finds one running.
+        String output = dir.resolve("crashed").toString();
+        List<String> command = List.of("jobs/submit.sh", "train", "--conf", "conf/train-fmnist.conf",
+                "data.table=" + table, "output.path=" + output, "model.depth=20", "train.epochs=4",
+                "train.batch-size=" + BATCH, "sync.shards=2", "sync.every=20", "train.lr=0.05");
+        AtomicReference<Crashed> crashed = new AtomicReference<>();
+        AtomicLong killedAt = new AtomicLong();
+        ProcessResult run = run(command, true, line -> {
+            if (line.startsWith("epoch") && crashed.get() == null) {
+                // SIGFPE sent by kill: HotSpot's fatal-error handler runs as for a fault in libtorch/oneDNN,
+                // writes hs_err_pid<PID>.log into the working directory and aborts (exit code 134).
+                crashed.set(signalBusyExecutor("-FPE"));
+                killedAt.set(System.nanoTime());
+            }
+        });
+        double secondsAfterKill = (System.nanoTime() - killedAt.get()) / 1e9;
+        // What the driver saw of the loss, for the build log.
+        run.output.lines().filter(l -> !l.startsWith("\tat ")).forEach(l -> System.out.println("crash run: " + l));
+        Crashed victim = crashed.get();
+        assertNotNull(victim, "an executor was signalled:\n" + run.output);
+        assertEquals(3, run.exitCode, "the run fails with the native-crash exit code:\n" + run.output);
+
+        String error = run.output.lines().filter(l -> l.startsWith("attnspark: error: ")).findFirst().orElse("");
+        Matcher appMatch = Pattern.compile("Spark application (app-[0-9-]+)").matcher(error);
+        assertTrue(appMatch.find(), "the error line names the application:\n" + run.output);
+        String appId = appMatch.group(1);
+        Path executorDir = victim.workingDirectory();
+        String executorId = executorDir.getFileName().toString();
+        for (String expected : new String[] {"died in native code (libtorch/oneDNN)", "resnet-cifar-20 (variant baseline)",
+            "input 1x16x16", "batch " + BATCH + " per replica", "executor " + executorId + " on 127.0.0.1",
+            "exited with code 134", "hs_err_pid<PID>.log", "<worker work dir>/" + appId + "/" + executorId + "/",
+            "Command exited with code 134"}) {
+            assertTrue(error.contains(expected), "missing '" + expected + "' in the error line:\n" + run.output);
+        }
+        assertTrue(Pattern.compile("^attnspark: error: run \\d{8}-\\d{6}-[0-9a-f]{8} ").matcher(error).find(),
+                "the error names the run id: " + error);
+        assertTrue(Pattern.compile("stopped in (the evaluation after )?round \\d+/4").matcher(error).find(), error);
+        assertFalse(run.output.contains("\tat io.attnspark"), "no stack trace of ours:\n" + run.output);
+        System.out.println("crash run: " + run.output.lines().filter(l -> l.startsWith("\tat ")).count()
+                + " stack trace lines in " + run.output.lines().count() + " lines of output");
+
+        // The crash report is where the message says: <worker work dir>/<app id>/<executor id>/.
+        assertTrue(executorDir.startsWith(runDir) && executorDir.getParent().getFileName().toString().equals(appId),
+                executorDir + " is the executor's folder under " + runDir + " for " + appId);
+        Path report = executorDir.resolve("hs_err_pid" + victim.pid() + ".log");
+        assertTrue(Files.isRegularFile(report), "HotSpot's crash report " + report);
+        assertTrue(Files.readString(report).contains("SIGFPE"), report + " reports the signal");
+        String executorOutput = Files.readString(executorDir.resolve("stdout"));
+        assertTrue(executorOutput.contains(report.toString()), "the executor's stdout names the report:\n"
+                + executorOutput);
+
+        // Stopped at once: one executor lost, no retry that killed the other, no run to its end.
+        List<Path> reports = new ArrayList<>();
+        for (int worker = 1; worker <= 2; worker++) {
+            Path app = runDir.resolve("work-" + worker).resolve(appId);
+            if (Files.isDirectory(app)) {
+                try (var files = Files.walk(app)) {
+                    files.filter(f -> f.getFileName().toString().startsWith("hs_err_pid")).forEach(reports::add);
+                }
+            }
+        }
+        assertEquals(List.of(report), reports, "only the signalled executor died");
+        assertEquals(1, run.output.lines().filter(l -> l.contains("Lost executor")).count(), run.output);
+        assertFalse(Files.exists(Path.of(output, "model")), "the run did not finish");
+        assertTrue(secondsAfterKill < 90, "the driver gave up promptly: " + secondsAfterKill + " s after the signal");
+    }
+
+    /** An executor the test signalled: its process id and working directory. */
+    private record Crashed(String pid, Path workingDirectory) {}
+
+    /**
+     * Sends a signal to an executor that is running a task, found by its CPU time over a short window
+     * (an idle executor between rounds would die without failing a task of the run).
+     */
+    private static Crashed signalBusyExecutor(String signal) {
+        try {
+            for (int attempt = 0; attempt < 100; attempt++) {
+                List<String> pids = executorPids();
+                java.util.Map<String, Long> before = new java.util.HashMap<>();
+                for (String pid : pids) {
+                    before.put(pid, cpuTicks(pid));
+                }
+                Thread.sleep(200);
+                for (String pid : pids) {
+                    // More than half of the window on a CPU: training, not waiting for the next round.
+                    if (cpuTicks(pid) - before.get(pid) > 10) {
+                        Path cwd = Files.readSymbolicLink(Path.of("/proc", pid, "cwd"));
+                        new ProcessBuilder("kill", signal, pid).start().waitFor();
+                        return new Crashed(pid, cwd);
+                    }
+                }
+            }
+            throw new IllegalStateException("no executor was busy");
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("could not signal an executor", e);
+        }
+    }
+
+    /** User + system CPU time of a process in clock ticks (fields 14 and 15 of /proc/PID/stat). */
+    private static long cpuTicks(String pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", pid, "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     /** The stderr files of the executors the workers started (work-N/APP/EXECUTOR/stderr). */
