@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.attnspark.nn.AttentionOptions;
 import io.attnspark.nn.Attentions;
+import io.attnspark.nn.DefaultPlacement;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Collections;
@@ -11,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 /**
  * Where an attention module goes in a residual backbone, in the spirit of mmcv's plugins (position
@@ -121,32 +121,11 @@ public record AttentionPlacement(
      * @throws IllegalArgumentException for an unknown module
      */
     public static AttentionPlacement defaults(String module, Backbone backbone) {
-        int s = backbone.isCifar() ? 3 : 4;
-        List<Integer> all = range(1, s);
-        Map<String, Object> none = Map.of();
-        Map<String, Object> r = backbone.isCifar() ? none : Map.of("r", 16);
-        List<Integer> affStages = backbone.isCifar() ? all : range(3, s);
-        return switch (Attentions.entry(module).name()) {
-            case "se", "eca", "cbam", "triplet" -> new AttentionPlacement(Position.BRANCH, all, Blocks.ALL, none);
-            case "gsop" -> new AttentionPlacement(Position.BRANCH, all, Blocks.LAST, none);
-            // open-aff's ImageNet AFF/iAFF-ResNet-50 (train_imagenet.py --start-layer 3, AFFBottleneck r=16);
-            // its CIFAR models fuse in every stage (start layer 1) with r=4.
-            case "mscam" -> new AttentionPlacement(Position.BRANCH, affStages, Blocks.ALL, r);
-            case "gc" -> new AttentionPlacement(Position.BRANCH, range(2, s), Blocks.ALL, none);
-            case "bam" -> new AttentionPlacement(Position.STAGE_END, range(1, s - 1), Blocks.LAST, none);
-            case "sk", "splat" -> new AttentionPlacement(Position.CONV, all, Blocks.ALL, none);
-            case "aff", "iaff" -> new AttentionPlacement(Position.FUSION, affStages, Blocks.ALL, r);
-            case "nonlocal", "a2" ->
-                    new AttentionPlacement(Position.AFTER_BLOCK, range(2, Math.max(2, s - 1)), Blocks.EVERY_OTHER, none);
-            case "danet-pam", "danet-cam" -> new AttentionPlacement(Position.AFTER_BLOCK, List.of(s), Blocks.LAST, none);
-            case "cc" -> new AttentionPlacement(Position.AFTER_BLOCK, List.of(s), Blocks.LAST, Map.of("recurrence", 2));
-            default -> throw new IllegalArgumentException("no default placement for attention '" + module + "'");
-        };
+        DefaultPlacement d = Attentions.entry(module).placement().apply(backbone.family());
+        return new AttentionPlacement(Position.of(d.position()), d.stages().apply(backbone.isCifar() ? 3 : 4),
+                Blocks.of(d.blocks()), d.options());
     }
 
-    private static List<Integer> range(int from, int to) {
-        return IntStream.rangeClosed(from, to).boxed().toList();
-    }
 
     /**
      * Checks that a module can go here on a backbone: fusion modules only replace the addition,

@@ -1,5 +1,6 @@
 package io.attnspark.model;
 
+import io.attnspark.nn.BackboneFamily;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -62,6 +63,15 @@ public enum Backbone {
      */
     public boolean isCifar() {
         return this == RESNET_CIFAR;
+    }
+
+    /**
+     * The family whose paper placements apply ({@link io.attnspark.nn.Attentions.Entry#placement}).
+     *
+     * @return the family
+     */
+    public BackboneFamily family() {
+        return isCifar() ? BackboneFamily.CIFAR : BackboneFamily.IMAGENET;
     }
 
     /**

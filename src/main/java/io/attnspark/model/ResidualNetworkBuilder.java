@@ -19,6 +19,7 @@ import io.attnspark.nn.AttentionBlock;
 import io.attnspark.nn.AttentionOptions;
 import io.attnspark.nn.Attentions;
 import io.attnspark.nn.GuardedConvolution;
+import io.attnspark.nn.PerBlockOptions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -173,7 +174,8 @@ public final class ResidualNetworkBuilder {
             last.setInitializer(Initializer.ZEROS, Parameter.Type.GAMMA);
         }
         if (position == Position.BRANCH) {
-            branch.add(attentionBlock(stage, index, out, branchOptions(planes)));
+            branch.add(attentionBlock(stage, index, out,
+                    perBlock(new PerBlockOptions.Site(in, out, stride, 1, planes, backbone.family()))));
         }
         Block shortcut = stride != 1 || in != out
                 ? new SequentialBlock().add(conv(out, 1, stride, 1)).add(batchNorm())
@@ -194,33 +196,13 @@ public final class ResidualNetworkBuilder {
             branch.add(conv(out, 3, stride, groups)).add(batchNorm()).add(Activation.reluBlock());
             return;
         }
-        Map<String, Object> perBlock = new LinkedHashMap<>();
-        perBlock.put("stride", stride);
-        if ("sk".equals(attention)) {
-            perBlock.put("out_channels", out);
-            perBlock.put("groups", groups);
-            // SKNet: d = max(C/r, L) with r = 16, L = 32.
-            if (!placement.options().containsKey("rd_ratio") && !placement.options().containsKey("rd_divisor")) {
-                perBlock.put("rd_channels", Math.max(out / 16, 32));
-            }
-        } else {
-            // ResNeSt's bottleneck: SplAtConv2d(width, width, 3, stride, padding=1, groups, bias=False, norm_layer=BN).
-            perBlock.put("channels", out);
-            perBlock.put("kernel_size", 3);
-            perBlock.put("padding", 1);
-            perBlock.put("groups", groups);
-            perBlock.put("bias", false);
-            perBlock.put("norm_layer", "BatchNorm2d");
-        }
-        branch.add(attentionBlock(stage, index, in, perBlock));
+        branch.add(attentionBlock(stage, index, in, perBlock(new PerBlockOptions.Site(in, out, stride, groups, out,
+                backbone.family()))));
     }
 
-    private Map<String, Object> branchOptions(int planes) {
-        if ("gsop".equals(attention) && !backbone.isCifar()) {
-            // GSoP-Net's Bottleneck: DR_stride = 2 where planes <= 64, else 1.
-            return Map.of("dr_stride", planes > 64 ? 1 : 2);
-        }
-        return Map.of();
+    /** What the module's registry entry adds for this block (conv-replacing widths, GSoP's stride, ...). */
+    private Map<String, Object> perBlock(PerBlockOptions.Site site) {
+        return Attentions.entry(attention).perBlock().at(site, placement.attentionOptions());
     }
 
     /** Creates the module; the placement's options win over the per-block defaults, except the backbone's. */

@@ -17,8 +17,10 @@ import java.util.Locale;
  *       ratio} 1/16 in GC). With {@code rd_ratio = 1/r} and C a multiple of r the two agree.
  * </ul>
  *
- * Giving both {@code rd_ratio} and the reference keyword, or both explicit widths, is an error
- * naming the two: a silent choice between them would hide a typo in an ablation grid.
+ * The timm names take precedence over the reference's, as {@code rd_channels} does over {@code
+ * rd_ratio} in timm: a backbone's per-paper default in the reference's terms (MS-CAM's {@code r=16} on
+ * ImageNet-style backbones) thus yields to an ablation axis over {@code rd_ratio}. Giving both
+ * explicit widths ({@code rd_channels} and the reference's width keyword) is an error naming the two.
  *
  * @param block the block name, for messages
  * @param referenceKey the reference's reduction keyword ({@code reduction_ratio}, {@code r}, ...)
@@ -54,10 +56,9 @@ record ReducedWidth(
      * @param channels the channel count the reduction applies to
      * @param options the block's options
      * @return the width, at least 1
-     * @throws IllegalArgumentException if two keywords for one thing are given, or the width is below 1
+     * @throws IllegalArgumentException if both explicit widths are given, or the width is below 1
      */
     int of(int channels, AttentionOptions options) {
-        exclusive(options, "rd_ratio", referenceKey);
         if (widthAlias != null) {
             exclusive(options, "rd_channels", widthAlias);
             if (options.has(widthAlias)) {
