@@ -1,6 +1,6 @@
 package io.attnspark.ablation;
 
-import io.attnspark.data.ImageTable;
+import io.attnspark.dist.ImageTable;
 import io.attnspark.dist.DistributedTrainer;
 import io.attnspark.dist.NativeCrashException;
 import io.attnspark.dist.PreparedData;

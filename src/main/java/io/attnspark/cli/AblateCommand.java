@@ -4,7 +4,7 @@ import io.attnspark.ablation.AblationPlan;
 import io.attnspark.ablation.AblationRunner;
 import io.attnspark.ablation.Summaries;
 import io.attnspark.data.DecodedImage;
-import io.attnspark.data.ImageTable;
+import io.attnspark.dist.ImageTable;
 import io.attnspark.data.PngCodec;
 import io.attnspark.dist.TrainJob;
 import io.attnspark.model.ModelFacts;

@@ -1,7 +1,7 @@
 package io.attnspark.cli;
 
 import ai.djl.Device;
-import io.attnspark.data.ImageTable;
+import io.attnspark.dist.ImageTable;
 import io.attnspark.data.Normalization;
 import io.attnspark.data.ShardData;
 import io.attnspark.dist.DistributedTrainer;

@@ -1,7 +1,6 @@
 package io.attnspark.dist;
 
 import io.attnspark.data.BadInputException;
-import io.attnspark.data.ImageTable;
 import io.attnspark.data.Normalization;
 import io.attnspark.data.ShardData;
 import java.util.List;

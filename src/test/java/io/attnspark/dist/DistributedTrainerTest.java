@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import io.attnspark.TestImages;
 import io.attnspark.TestSpark;
-import io.attnspark.data.ImageTable;
 import io.attnspark.data.Normalization;
 import io.attnspark.data.Seeds;
 import io.attnspark.data.ShardData;

@@ -18,14 +18,14 @@ import java.util.stream.Stream;
  * The committed test vectors under {@code src/test/resources/blocks/}, written by {@code
  * src/test/python/make_vectors.py}: config, input(s), reference weights and expected output.
  */
-final class BlockVectors {
+public final class BlockVectors {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private BlockVectors() {}
 
     /** One vector file. */
-    record Vector(
+    public record Vector(
             String file,
             String block,
             Map<String, Object> config,
@@ -35,7 +35,7 @@ final class BlockVectors {
             Map<String, NpyArray> weights) {
 
         /** The config as block options (without the "block" key). */
-        AttentionOptions options() {
+        public AttentionOptions options() {
             return AttentionOptions.of(config);
         }
 
@@ -69,7 +69,7 @@ final class BlockVectors {
         }
     }
 
-    static Path dir() {
+    public static Path dir() {
         try {
             return Path.of(BlockVectors.class.getResource("/blocks").toURI());
         } catch (URISyntaxException e) {
@@ -77,7 +77,7 @@ final class BlockVectors {
         }
     }
 
-    static List<Vector> all() {
+    public static List<Vector> all() {
         try (Stream<Path> files = Files.list(dir())) {
             return files.filter(p -> p.toString().endsWith(".npz")).sorted().map(BlockVectors::load).toList();
         } catch (IOException e) {
@@ -86,7 +86,7 @@ final class BlockVectors {
     }
 
     /** The first vector of each variant. */
-    static List<Vector> onePerVariant() {
+    public static List<Vector> onePerVariant() {
         Map<String, Vector> m = new LinkedHashMap<>();
         for (Vector v : all()) {
             m.putIfAbsent(v.variant(), v);
@@ -95,7 +95,7 @@ final class BlockVectors {
     }
 
     @SuppressWarnings("unchecked")
-    static Vector load(Path file) {
+    public static Vector load(Path file) {
         Map<String, NpyArray> a = Npz.read(file);
         Map<String, Object> config;
         try {
@@ -116,7 +116,7 @@ final class BlockVectors {
     }
 
     /** Largest violation of |a - b| <= atol + rtol |b|, as a message, or null if none. */
-    static String mismatch(NDArray actual, NpyArray expected, double rtol, double atol) {
+    public static String mismatch(NDArray actual, NpyArray expected, double rtol, double atol) {
         if (!actual.getShape().equals(expected.djlShape())) {
             return "shape " + actual.getShape() + " != expected " + expected.djlShape();
         }

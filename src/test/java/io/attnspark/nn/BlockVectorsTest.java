@@ -9,7 +9,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import io.attnspark.cli.Main;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,64 +64,7 @@ class BlockVectorsTest {
         assertEquals(reference, block.getTrainableParameterCount(), v.file());
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("variants")
-    void blockcheckWritesTheReferenceOutput(BlockVectors.Vector v, @TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(Attentions.names().contains(v.block()), "not registered: " + v.block());
-        Path weights = dir.resolve("w.npz");
-        Path x = dir.resolve("x.npz");
-        Path out = dir.resolve("out.npz");
-        Npz.write(weights, v.weights());
-        Npz.write(x, Map.of("x", v.x()));
-        String config = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(v.config());
-        List<String> args =
-                new java.util.ArrayList<>(
-                        List.of(
-                                "blockcheck", "--block", v.block(), "--config", config,
-                                "--weights", weights.toString(), "--input", x.toString(),
-                                "--out", out.toString()));
-        if (v.y() != null) {
-            Path y = dir.resolve("y.npz");
-            Npz.write(y, Map.of("y", v.y()));
-            args.addAll(List.of("--input2", y.toString()));
-        }
-        assertEquals(0, Main.run(args.toArray(String[]::new)));
-        NpyArray result = Npz.read(out).get("out");
-        try (NDManager manager = NDManager.newBaseManager()) {
-            assertNull(BlockVectors.mismatch(result.toNDArray(manager), v.out(), RTOL, ATOL));
-        }
-    }
 
-    /**
-     * timm's EcaModule without {@code channels} (and without {@code kernel_size}) keeps kernel 3;
-     * with it the kernel is adaptive (5 at C=128). A config that names neither leaves the kernel
-     * to the weights.
-     */
-    @Test
-    void blockcheckTakesTheEcaKernelFromTheWeightsWhenTheConfigLeavesItOpen(@TempDir Path dir) throws Exception {
-        BlockVectors.Vector v = BlockVectors.load(BlockVectors.dir().resolve("eca_timm_c128_b2_3x5.npz"));
-        Path x = dir.resolve("x.npz");
-        Npz.write(x, Map.of("x", v.x()));
-        for (int k : new int[] {5, 3}) {
-            Map<String, NpyArray> w = new LinkedHashMap<>(v.weights());
-            if (k == 3) {
-                w.put("conv.weight", NpyArray.ofFloats(new long[] {1, 1, 3}, new float[] {0.2f, 1f, -0.3f}));
-            }
-            Path weights = dir.resolve("w" + k + ".npz");
-            Npz.write(weights, w);
-            Path out = dir.resolve("out" + k + ".npz");
-            assertEquals(
-                    0,
-                    Main.run(
-                            "blockcheck", "--block", "eca", "--config", "{\"ref\":\"timm\"}",
-                            "--weights", weights.toString(), "--input", x.toString(), "--out", out.toString()));
-            if (k == 5) {
-                try (NDManager manager = NDManager.newBaseManager()) {
-                    assertNull(BlockVectors.mismatch(Npz.read(out).get("out").toNDArray(manager), v.out(), RTOL, ATOL));
-                }
-            }
-        }
-    }
 
     @Test
     void everyRegisteredBlockHasVectorsOnSeveralShapes() {

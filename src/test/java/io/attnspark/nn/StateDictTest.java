@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import io.attnspark.cli.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -109,42 +108,5 @@ class StateDictTest {
         }
     }
 
-    @Test
-    void blockcheckReportsBadWeightsInOneLineWithExitCode2(@TempDir Path dir) throws Exception {
-        BlockVectors.Vector v = cbam();
-        Map<String, NpyArray> w = new LinkedHashMap<>(v.weights());
-        w.remove("ChannelGate.mlp.1.weight");
-        Path weights = dir.resolve("w.npz");
-        Path x = dir.resolve("x.npz");
-        Npz.write(weights, w);
-        Npz.write(x, Map.of("x", v.x()));
-        String[] args = {
-            "blockcheck", "--block", "cbam", "--config", "{\"gate_channels\":32,\"reduction_ratio\":8}",
-            "--weights", weights.toString(), "--input", x.toString(), "--out", dir.resolve("o.npz").toString()
-        };
-        assertEquals(2, runCapturingErr(args)[0]);
-        String[] unknown = args.clone();
-        unknown[2] = "cbma";
-        Object[] r = runCapturingErr(unknown);
-        assertEquals(2, r[0]);
-        assertTrue(((String) r[1]).contains("unknown attention block 'cbma'"), (String) r[1]);
-        String[] badOption = args.clone();
-        badOption[4] = "{\"gate_channels\":32,\"reduction\":8}";
-        r = runCapturingErr(badOption);
-        assertEquals(2, r[0]);
-        assertTrue(((String) r[1]).contains("unknown option 'reduction'"), (String) r[1]);
-        Files.deleteIfExists(dir.resolve("o.npz"));
-    }
 
-    private static Object[] runCapturingErr(String[] args) {
-        PrintStream old = System.err;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.run(args);
-            return new Object[] {code, buf.toString(StandardCharsets.UTF_8)};
-        } finally {
-            System.setErr(old);
-        }
-    }
 }

@@ -1,5 +1,9 @@
-package io.attnspark.data;
+package io.attnspark.dist;
 
+import io.attnspark.data.BadInputException;
+import io.attnspark.data.ImageRecord;
+import io.attnspark.data.PngCodec;
+import io.attnspark.data.DecodedImage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

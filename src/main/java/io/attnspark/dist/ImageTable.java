@@ -1,5 +1,7 @@
-package io.attnspark.data;
+package io.attnspark.dist;
 
+import io.attnspark.data.BadInputException;
+import io.attnspark.data.ImageRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
