@@ -55,7 +55,7 @@ public final class ReportTables {
         Dataset<Row> roundsTable = table(spark, roundsPath, RunTables.ROUNDS_SCHEMA,
                 "`attnspark ablate` writes it after each finished run");
         Dataset<Row> summaryTable = table(spark, summaryPath, SummaryTable.SCHEMA,
-                "`attnspark ablate` writes it at the end of each job");
+                "`attnspark ablate` writes it at the end of each job", SummaryTable.ADDED_COLUMNS);
 
         List<ReportData.Run> runs = new ArrayList<>();
         for (Row r : select(runsTable, RunTables.RUNS_SCHEMA, "run_id", "variant", "model", "seed", "epochs",
@@ -80,7 +80,7 @@ public final class ReportTables {
         for (Row r : select(summaryTable, SummaryTable.SCHEMA, SummaryTable.SCHEMA.fieldNames()).collectAsList()) {
             summary.add(new ReportData.VariantSummary(r.getString(0), r.getString(1), r.getInt(2), num(r, 3),
                     num(r, 4), num(r, 5), num(r, 6), r.getLong(7), num(r, 8), r.getLong(9), num(r, 10), num(r, 11),
-                    num(r, 12), num(r, 13), num(r, 14), num(r, 15)));
+                    difference(r, 12), r.isNullAt(18) ? 0 : r.getInt(18), difference(r, 19)));
         }
         if (summary.isEmpty()) {
             throw new BadInputException(String.format(Locale.ROOT,
@@ -120,6 +120,15 @@ public final class ReportTables {
 
     /** Opens a Parquet table, checking that it exists and has every column of the schema. */
     private static Dataset<Row> table(SparkSession spark, String path, StructType schema, String writtenBy) {
+        return table(spark, path, schema, writtenBy, List.of());
+    }
+
+    /**
+     * Opens a Parquet table, checking that it exists and has every column of the schema but the optional
+     * ones (added later: older tables lack them and {@link #select} reads them as null).
+     */
+    private static Dataset<Row> table(SparkSession spark, String path, StructType schema, String writtenBy,
+            List<String> optional) {
         if (!exists(spark, path)) {
             throw new BadInputException(String.format(Locale.ROOT, "missing table %s (%s)", path, writtenBy));
         }
@@ -133,7 +142,7 @@ public final class ReportTables {
         List<String> columns = Arrays.asList(table.columns());
         List<String> missing = new ArrayList<>();
         for (StructField f : schema.fields()) {
-            if (!columns.contains(f.name())) {
+            if (!columns.contains(f.name()) && !optional.contains(f.name())) {
                 missing.add(f.name());
             }
         }
@@ -145,13 +154,24 @@ public final class ReportTables {
         return table;
     }
 
-    /** The columns, cast to the schema's types (a table written by an older version may store a wider type). */
+    /**
+     * The columns, cast to the schema's types (a table written by an older version may store a wider type);
+     * a column the table lacks (an optional one, see {@link #table}) is null.
+     */
     private static Dataset<Row> select(Dataset<Row> table, StructType schema, String... names) {
+        List<String> present = Arrays.asList(table.columns());
         Column[] columns = new Column[names.length];
         for (int i = 0; i < names.length; i++) {
-            columns[i] = functions.col(names[i]).cast(schema.apply(names[i]).dataType()).as(names[i]);
+            Column value = present.contains(names[i]) ? functions.col(names[i]) : functions.lit(null);
+            columns[i] = value.cast(schema.apply(names[i]).dataType()).as(names[i]);
         }
         return table.select(columns);
+    }
+
+    /** The difference to the baseline from six columns from {@code first}: mean, CI low, CI high, p, p Holm, MDD. */
+    private static ReportData.Difference difference(Row r, int first) {
+        return new ReportData.Difference(num(r, first), num(r, first + 1), num(r, first + 2), num(r, first + 3),
+                num(r, first + 4), num(r, first + 5));
     }
 
     /** A double column's value, NaN for null. */

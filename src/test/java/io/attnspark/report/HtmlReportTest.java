@@ -28,8 +28,14 @@ class HtmlReportTest {
 
     static ReportData.VariantSummary summary(String variant, int runs, double mean, double std, long params,
             double overhead, double diff, double p) {
+        return summary(variant, runs, mean, std, params, overhead, new ReportData.Difference(diff, diff - 0.01,
+                diff + 0.01, p, p, Double.NaN), ReportData.Difference.NONE);
+    }
+
+    static ReportData.VariantSummary summary(String variant, int runs, double mean, double std, long params,
+            double overhead, ReportData.Difference unpaired, ReportData.Difference paired) {
         return new ReportData.VariantSummary(variant, variant, runs, mean, std, Double.NaN, Double.NaN, params,
-                overhead, 41_000_000, overhead, 900, diff, diff - 0.01, diff + 0.01, p);
+                overhead, 41_000_000, overhead, 900, unpaired, Double.isNaN(paired.mean()) ? 0 : 2, paired);
     }
 
     private static ReportData threeVariants() {
@@ -47,7 +53,9 @@ class HtmlReportTest {
         }
         return new ReportData("/results/<a>", runs, evals, List.of(
                 summary("baseline", 2, 0.90, 0.002, 270_000, Double.NaN, Double.NaN, Double.NaN),
-                summary("se", 2, 0.91, 0.003, 280_000, 0.037, 0.01, 0.03),
+                // Two variants against one baseline: Holm doubles the smaller p-value (0.03 -> 0.06).
+                summary("se", 2, 0.91, 0.003, 280_000, 0.037, new ReportData.Difference(0.01, 0.0, 0.02, 0.03, 0.06,
+                        0.025), new ReportData.Difference(0.012, 0.002, 0.022, 0.004, 0.008, 0.011)),
                 summary(variants[2], 2, 0.89, Double.NaN, 300_000, 0.11, -0.01, 0.5)));
     }
 
@@ -66,14 +74,23 @@ class HtmlReportTest {
             ChartsTest.assertWellFormedNumbers(chart(html, id));
         }
         List<String> rows = new ArrayList<>();
-        Matcher m = Pattern.compile("<tr data-variant=\"([^\"]*)\"").matcher(html);
+        String summaryTable = html.substring(html.indexOf("<table class=\"summary\">"), html.indexOf("</table>"));
+        Matcher m = Pattern.compile("<tr data-variant=\"([^\"]*)\"").matcher(summaryTable);
         while (m.find()) {
             rows.add(m.group(1));
         }
         assertEquals(expected, rows);
+        String paired = html.substring(html.indexOf("<table class=\"paired\">"));
+        assertTrue(paired.indexOf("<tr data-variant=\"se\">") < paired.indexOf("</table>"), "compared variants only");
+        assertFalse(paired.substring(0, paired.indexOf("</table>")).contains("data-variant=\"baseline\""));
         assertTrue(html.contains("reference"), "the baseline's row says it is the reference");
         assertTrue(html.contains("+1.00 [+0.00, +2.00]"), "difference with its CI in percentage points");
-        assertTrue(html.contains("<td class=\"significant\">0.030</td>"));
+        assertTrue(html.contains("<td>0.030</td><td>0.060</td>"), "raw p next to the adjusted one, not marked");
+        assertTrue(html.contains("only adjusted p-values below 0.05 are in green"));
+        assertTrue(html.contains("<td>+1.20 [+0.20, +2.20]</td><td>0.004</td><td class=\"significant\">0.008</td>"),
+                "the paired difference with its interval, p and marked adjusted p");
+        assertTrue(html.contains("<td>2.50</td><td>2</td>"), "detectable difference (pp) and shared seeds");
+        assertEquals(1, html.split("class=\"significant\"", -1).length - 1, "only the adjusted p below 0.05");
         assertTrue(html.contains("89.00</td>"), "a NaN std shows the mean alone");
     }
 
@@ -181,6 +198,28 @@ class HtmlReportTest {
             assertEquals(List.of("baseline"), ChartsTest.series(chart(html, id)), id);
             ChartsTest.assertWellFormedNumbers(chart(html, id));
         }
+    }
+
+    @Test
+    void anAdjustedPValueBelowFivePercentIsMarked() {
+        ReportData base = threeVariants();
+        ReportData data = new ReportData("r", base.runs(), base.evaluations(), List.of(base.summary().get(0),
+                summary("se", 2, 0.91, 0.003, 280_000, 0.037, 0.01, 0.004)));
+        String html = new HtmlReport(data).render();
+        assertTrue(html.contains("<td>0.004</td><td class=\"significant\">0.004</td>"), "a single comparison");
+    }
+
+    @Test
+    void aSummaryWithoutAdjustedPValuesSaysSoAndMarksNothing() {
+        ReportData base = threeVariants();
+        ReportData.Difference oldStyle = new ReportData.Difference(0.01, 0.0, 0.02, 0.001, Double.NaN, Double.NaN);
+        ReportData data = new ReportData("r", base.runs(), base.evaluations(), List.of(base.summary().get(0),
+                summary("se", 2, 0.91, 0.003, 280_000, 0.037, oldStyle, ReportData.Difference.NONE)));
+        String html = new HtmlReport(data).render();
+        assertFalse(html.contains("class=\"significant\""));
+        assertTrue(html.contains("written before adjusted p-values were recorded"));
+        assertTrue(html.contains("No paired differences or detectable differences"));
+        assertFalse(html.contains("<table class=\"paired\">"));
     }
 
     @Test

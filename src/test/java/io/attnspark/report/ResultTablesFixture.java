@@ -65,10 +65,15 @@ final class ResultTablesFixture {
             Double std = seeds > 1 ? Math.sqrt(Math.max(0, (sumSq - seeds * mean * mean) / (seeds - 1))) : null;
             boolean baseline = variant.equals(SummaryTable.BASELINE);
             double baseMean = 0.80 + 0.03 * epochs + 0.002 * (seeds + 1) / 2.0;
+            // The seeds are shared with the baseline and every seed gains the same: the paired spread is 0.
+            double diff = mean - baseMean;
             summary.add(RowFactory.create(variant, baseline ? "none" : "se", seeds, mean, std, 0.99, 0.001, params,
                     (double) params / baseParams - 1, macs, (double) macs / baseMacs - 1, 900.0 - 50 * v,
-                    baseline ? null : mean - baseMean, baseline ? null : mean - baseMean - 0.004,
-                    baseline ? null : mean - baseMean + 0.004, baseline ? null : 0.01 * v));
+                    baseline ? null : diff, baseline ? null : diff - 0.004, baseline ? null : diff + 0.004,
+                    baseline ? null : 0.01 * v, baseline ? null : Math.min(1, 0.01 * v * (variants.size() - 1)),
+                    baseline ? null : 0.012, baseline ? null : seeds, baseline ? null : diff,
+                    baseline ? null : diff - 0.001, baseline ? null : diff + 0.001, baseline ? null : 0.001 * v,
+                    baseline ? null : 0.002 * v, baseline ? null : 0.003));
         }
         String tables = dir.resolve("tables").toString();
         spark.createDataFrame(runs, RunTables.RUNS_SCHEMA).coalesce(1).write().parquet(tables + "/runs");
