@@ -10,7 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,7 +24,8 @@ import java.util.stream.Collectors;
 
 /**
  * The report page: one self-contained HTML file (inline CSS and SVG, no script, nothing fetched) with what was
- * compared, accuracy against parameter overhead, learning curves, the summary table, throughput, and the runs.
+ * compared, accuracy against parameter overhead, learning curves, the summary table with its statistics,
+ * throughput, the grid's timeline (when the cells table has times), and the runs.
  */
 public final class HtmlReport {
 
@@ -31,6 +35,8 @@ public final class HtmlReport {
     public static final String CURVES_CHART = "learning-curves";
     /** The throughput chart's id. */
     public static final String THROUGHPUT_CHART = "throughput";
+    /** The timeline chart's id (present only when the cells table has start and end times). */
+    public static final String TIMELINE_CHART = "timeline";
     /** Adjusted p-values below this are shown as significant. */
     static final double ALPHA = 0.05;
 
@@ -51,6 +57,9 @@ public final class HtmlReport {
             .swatch { display: inline-block; width: 11px; height: 11px; margin-right: 6px; vertical-align: -1px; }
             .note { color: #666666; font-size: 13px; }
             """;
+
+    /** Cells of variants without a summary row (every seed failed) get no palette colour. */
+    private static final String UNLISTED_COLOUR = "#999999";
 
     private final ReportData data;
     private final List<String> variants;
@@ -92,6 +101,7 @@ public final class HtmlReport {
         failedCells(html);
         html.append("<h2>Training throughput</h2>\n");
         html.append(throughputChart());
+        timeline(html);
         runsTable(html);
         html.append("</body>\n</html>\n");
         return html.toString();
@@ -324,6 +334,35 @@ public final class HtmlReport {
                     .append(escape(c.error() == null ? "" : c.error())).append("</td></tr>\n");
         }
         html.append("</tbody>\n</table>\n");
+    }
+
+    /** The cells over wall time, from the cells table's start and end times; only a note without them. */
+    private void timeline(StringBuilder html) {
+        List<ReportData.Cell> timed = data.cells().stream().filter(ReportData.Cell::timed)
+                .sorted(Comparator.comparing(ReportData.Cell::startedAt)).toList();
+        if (timed.isEmpty()) {
+            html.append("<p class=\"note\">No timeline: the cells table has no start and end times (it was written"
+                    + " before they were recorded, or there is no cells table).</p>\n");
+            return;
+        }
+        Instant first = timed.get(0).startedAt();
+        List<TimelineChart.Span> spans = new ArrayList<>();
+        for (ReportData.Cell c : timed) {
+            spans.add(new TimelineChart.Span(c.variant(), c.seed(),
+                    variants.contains(c.variant()) ? colour(c.variant()) : UNLISTED_COLOUR,
+                    seconds(first, c.startedAt()), seconds(first, c.finishedAt()), c.failed(), c.executors()));
+        }
+        html.append("<h2>Timeline</h2>\n");
+        html.append(TimelineChart.render(TIMELINE_CHART, "Cells over wall time", spans));
+        long untimed = data.cells().size() - timed.size();
+        html.append("<p class=\"note\">One bar per cell of the last job, from its start to its end, in order of"
+                + " start; failed cells are pale with a dashed outline.")
+                .append(untimed > 0 ? " Left out: " + untimed + " cell(s) without start and end times." : "")
+                .append("</p>\n");
+    }
+
+    private static double seconds(Instant from, Instant to) {
+        return Duration.between(from, to).toNanos() / 1e9;
     }
 
     private void runsTable(StringBuilder html) {

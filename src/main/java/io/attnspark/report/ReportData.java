@@ -1,6 +1,7 @@
 package io.attnspark.report;
 
 import io.attnspark.ablation.SummaryTable;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -31,8 +32,35 @@ public record ReportData(String source, List<Run> runs, List<Evaluation> evaluat
      * @param seed the seed
      * @param failed whether the cell failed in that job (else it has a run)
      * @param error the failure's message, null when it did not fail
+     * @param startedAt when the cell started, null when unknown (tables written before the column existed)
+     * @param finishedAt when it finished or failed, null when unknown
+     * @param executors the executors it ran on, 0 when unknown
      */
-    public record Cell(String runId, String variant, long seed, boolean failed, String error) {}
+    public record Cell(String runId, String variant, long seed, boolean failed, String error, Instant startedAt,
+            Instant finishedAt, int executors) {
+
+        /**
+         * A cell without its times (a {@code cells} table written before they were recorded).
+         *
+         * @param runId the run id
+         * @param variant the variant label
+         * @param seed the seed
+         * @param failed whether the cell failed in that job
+         * @param error the failure's message, null when it did not fail
+         */
+        public Cell(String runId, String variant, long seed, boolean failed, String error) {
+            this(runId, variant, seed, failed, error, null, null, 0);
+        }
+
+        /**
+         * Whether the cell has both times, finished no earlier than started, so it can be drawn on a timeline.
+         *
+         * @return whether it is timed
+         */
+        public boolean timed() {
+            return startedAt != null && finishedAt != null && !finishedAt.isBefore(startedAt);
+        }
+    }
 
     /**
      * One finished run.

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -220,6 +221,42 @@ class HtmlReportTest {
         assertTrue(html.contains("written before adjusted p-values were recorded"));
         assertTrue(html.contains("No paired differences or detectable differences"));
         assertFalse(html.contains("<table class=\"paired\">"));
+    }
+
+    @Test
+    void timelineHasABarPerTimedCellFromTheFirstStart() {
+        ReportData base = threeVariants();
+        Instant t0 = Instant.parse("2026-01-01T10:00:00Z");
+        List<ReportData.Cell> cells = new ArrayList<>();
+        int i = 0;
+        for (ReportData.Run r : base.runs()) {
+            Instant start = t0.plusSeconds(300L * i++);
+            cells.add(new ReportData.Cell(r.runId(), r.variant(), r.seed(), false, null, start, start.plusSeconds(600), 2));
+        }
+        cells.add(new ReportData.Cell("old", "se", 9, false, null)); // no times: left out and counted
+        String html = new HtmlReport(new ReportData("r", base.runs(), base.evaluations(), base.summary(), cells)).render();
+        String timeline = chart(html, HtmlReport.TIMELINE_CHART);
+        assertEquals(List.of("se", "baseline", "x&lt;/svg&gt;&lt;script&gt;alert(1)&lt;/script&gt;"),
+                ChartsTest.series(timeline), "a series per variant, in order of first start");
+        assertEquals(6, timeline.split("class=\"bar\"", -1).length - 1);
+        assertTrue(timeline.contains("wall time since the first cell started (min)"), "35 minutes in minutes");
+        assertTrue(timeline.contains("se seed 1: 0:00:00 to 0:10:00 (0:10:00), 2 executors"));
+        assertTrue(timeline.contains("fill=\"" + Palette.colour(1) + "\""), "se keeps its summary colour");
+        ChartsTest.assertWellFormedNumbers(timeline);
+        assertTrue(html.contains("Left out: 1 cell(s) without start and end times."));
+    }
+
+    @Test
+    void withoutCellTimesTheTimelineIsANote() {
+        ReportData base = threeVariants();
+        List<ReportData.Cell> cells = new ArrayList<>();
+        base.runs().forEach(r -> cells.add(new ReportData.Cell(r.runId(), r.variant(), r.seed(), false, null)));
+        for (ReportData data : List.of(base, new ReportData("r", base.runs(), base.evaluations(), base.summary(), cells))) {
+            String html = new HtmlReport(data).render();
+            assertFalse(html.contains("id=\"" + HtmlReport.TIMELINE_CHART + "\""));
+            assertFalse(html.contains("<h2>Timeline</h2>"));
+            assertTrue(html.contains("No timeline: the cells table has no start and end times"));
+        }
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.attnspark.ablation.SummaryTable;
 import io.attnspark.data.BadInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link ReportTables} on the optional {@code cells} table and summary columns added later (the other
+ * {@link ReportTables} on the optional {@code cells} table, its times, and summary columns added later (the other
  * tables: ReportCommandTest, ReportBrowserTest).
  */
 class ReportTablesTest {
@@ -90,14 +91,21 @@ class ReportTablesTest {
     }
 
     @Test
-    void summaryStatisticsAreRead() {
+    void summaryStatisticsAndCellTimesAreRead() {
         SparkSession spark = TestSpark.session();
         ResultTablesFixture.write(spark, dir, List.of("baseline", "se"), 2, 1);
+        ResultTablesFixture.writeCells(spark, dir, List.of("baseline", "se"), 2);
         ReportData data = ReportTables.read(spark, dir.toString());
         ReportData.VariantSummary se = data.summaryOf("se").orElseThrow();
         assertEquals(0.01, se.unpaired().pValueHolm(), 1e-12, "one comparison: adjusted = raw");
         assertEquals(0.012, se.unpaired().minimalDetectableDifference(), 1e-12);
         assertEquals(2, se.pairedSeeds());
         assertEquals(0.002, se.paired().pValueHolm(), 1e-12);
+        assertEquals(4, data.cells().size());
+        ReportData.Cell first = data.cells().stream().filter(c -> c.runId().equals("run-0-1")).findFirst().orElseThrow();
+        assertEquals(Instant.ofEpochMilli(1_700_000_000_000L), first.startedAt());
+        assertEquals(Instant.ofEpochMilli(1_700_000_600_000L), first.finishedAt());
+        assertEquals(2, first.executors());
+        assertTrue(first.timed());
     }
 }
