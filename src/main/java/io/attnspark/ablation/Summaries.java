@@ -166,7 +166,7 @@ public final class Summaries {
                     hasTop5 ? StatUtils.mean(top5) : null,
                     hasTop5 && top5.length >= 2 ? Math.sqrt(StatUtils.variance(top5)) : null,
                     first.params(), paramsOverhead, first.macs(), macsOverhead,
-                    mine.stream().mapToDouble(Run::imagesPerSecond).average().orElse(Double.NaN),
+                    StatUtils.mean(mine.stream().mapToDouble(Run::imagesPerSecond).toArray()),
                     unpaired, pairedSeeds, paired));
         }
         return adjustPerBaseline(rows, baselineOf);

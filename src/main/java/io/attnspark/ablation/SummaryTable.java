@@ -6,7 +6,9 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The {@code summary} result table of an ablation: one row per variant (a grid cell without its seed), rewritten
- * whole at the end of every job from the {@code runs} table.
+ * whole at the end of every job from the {@code runs} table. The comparison with the baseline comes twice, in the
+ * same column order: unpaired ({@code diff_top1} ... {@code mdd_top1}, Welch) and paired by seed (the same names
+ * prefixed with {@code paired_}); see {@link Summaries}.
  */
 public final class SummaryTable {
 

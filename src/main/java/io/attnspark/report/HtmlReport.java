@@ -208,7 +208,7 @@ public final class HtmlReport {
                 continue;
             }
             boolean baseline = ReportData.isBaseline(s);
-            variantCell(html, v, baseline);
+            openVariantRow(html, v, baseline);
             cell(html, Integer.toString(s.runs()));
             cell(html, meanStd(s.top1Mean(), s.top1Std()));
             if (top5) {
@@ -257,7 +257,7 @@ public final class HtmlReport {
                 .append("<th>paired p</th><th>paired p Holm</th><th>paired detectable \u0394 (pp)</th></tr></thead>\n")
                 .append("<tbody>\n");
         for (ReportData.VariantSummary s : compared) {
-            variantCell(html, s.variant(), false);
+            openVariantRow(html, s.variant(), false);
             ReportData.Difference d = s.paired();
             cell(html, fixed(s.unpaired().minimalDetectableDifference() * 100, 2));
             cell(html, Integer.toString(s.pairedSeeds()));
@@ -275,7 +275,8 @@ public final class HtmlReport {
                 + " is no evidence of no effect. Only adjusted p-values below 0.05 are in green.</p>\n");
     }
 
-    private void variantCell(StringBuilder html, String v, boolean baseline) {
+    /** Opens a table row for a variant with its swatch and name as the first cell. */
+    private void openVariantRow(StringBuilder html, String v, boolean baseline) {
         html.append("<tr data-variant=\"").append(escape(v)).append('"').append(baseline ? " class=\"baseline\"" : "")
                 .append("><td class=\"text\"><span class=\"swatch\" style=\"background:").append(colour(v))
                 .append("\"></span>").append(escape(v)).append("</td>");
