@@ -1,13 +1,20 @@
 package io.attnspark.ablation;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
+import org.apache.commons.math3.stat.StatUtils;
 
-/** Turns the finished runs of an ablation into one summary row per variant. */
+/**
+ * Turns the finished runs of an ablation into one summary row per variant, with its difference to the baseline
+ * unpaired (Welch) and paired by seed, each with p-values adjusted for the number of variants compared with the
+ * same baseline (Holm), and the smallest difference the grid's seeds could detect.
+ */
 public final class Summaries {
 
     /**
@@ -26,6 +33,40 @@ public final class Summaries {
             Double testTop5, double imagesPerSecond) {}
 
     /**
+     * A variant's test top-1 difference to its baseline, as one test sees it; every field is null where the
+     * test cannot say (no baseline runs, too few runs or pairs, no spread).
+     *
+     * @param mean the difference of means (unpaired) or the mean per-seed difference (paired)
+     * @param ciLow lower end of its 95% confidence interval
+     * @param ciHigh upper end
+     * @param pValue the test's two-sided p-value
+     * @param pValueHolm the p-value adjusted by Holm's step-down over the variants compared with the same
+     *     baseline (the same extra-axis values)
+     * @param minimalDetectableDifference the difference the test would detect with 80% power at alpha 0.05
+     *     ({@link MinimalDetectableDifference})
+     */
+    public record Difference(Double mean, Double ciLow, Double ciHigh, Double pValue, Double pValueHolm,
+            Double minimalDetectableDifference) {
+
+        /** No comparison: the baseline itself, or a variant whose baseline has no runs. */
+        public static final Difference NONE = new Difference(null, null, null, null, null, null);
+
+        /**
+         * Returns this difference with its adjusted p-value.
+         *
+         * @param adjusted the Holm-adjusted p-value, null when there is no p-value
+         * @return the copy
+         */
+        public Difference withPValueHolm(Double adjusted) {
+            return new Difference(mean, ciLow, ciHigh, pValue, adjusted, minimalDetectableDifference);
+        }
+
+        private Object[] values() {
+            return new Object[] {mean, ciLow, ciHigh, pValue, pValueHolm, minimalDetectableDifference};
+        }
+    }
+
+    /**
      * One row of the {@code summary} table ({@link SummaryTable#SCHEMA} order); nullable fields are null
      * where the schema allows.
      *
@@ -41,14 +82,14 @@ public final class Summaries {
      * @param macs multiply-accumulates per image
      * @param macsOverhead relative MAC overhead vs the baseline, null without baseline
      * @param imagesPerSecond mean training images/s
-     * @param diffTop1 mean top-1 minus the baseline's, null for the baseline or without baseline runs
-     * @param diffCiLow lower end of its 95% confidence interval (Welch), null with fewer than 2 runs a side
-     * @param diffCiHigh upper end
-     * @param pValue Welch's t-test p-value, null with fewer than 2 runs a side or no spread
+     * @param unpaired the difference of means to the baseline (Welch's t-test); its mean alone with fewer
+     *     than 2 runs a side; {@link Difference#NONE} for the baseline or without baseline runs
+     * @param pairedSeeds the seeds the variant shares with its baseline, null where {@code unpaired} is NONE
+     * @param paired the per-seed difference over the shared seeds (paired t-test), NONE with fewer than 2
      */
     public record Row(String variant, String attention, int runs, double top1Mean, Double top1Std, Double top5Mean,
             Double top5Std, long params, Double paramsOverhead, long macs, Double macsOverhead, double imagesPerSecond,
-            Double diffTop1, Double diffCiLow, Double diffCiHigh, Double pValue) {
+            Difference unpaired, Integer pairedSeeds, Difference paired) {
 
         /**
          * Returns the row's values in {@link SummaryTable#SCHEMA} order.
@@ -56,8 +97,18 @@ public final class Summaries {
          * @return the values
          */
         public Object[] values() {
-            return new Object[] {variant, attention, runs, top1Mean, top1Std, top5Mean, top5Std, params,
-                paramsOverhead, macs, macsOverhead, imagesPerSecond, diffTop1, diffCiLow, diffCiHigh, pValue};
+            List<Object> values = new ArrayList<>(List.of(variant, attention, runs, top1Mean));
+            values.addAll(Arrays.asList(top1Std, top5Mean, top5Std, params, paramsOverhead, macs,
+                    macsOverhead, imagesPerSecond));
+            values.addAll(Arrays.asList(unpaired.values()));
+            values.add(pairedSeeds);
+            values.addAll(Arrays.asList(paired.values()));
+            return values.toArray();
+        }
+
+        private Row withDifferences(Difference newUnpaired, Difference newPaired) {
+            return new Row(variant, attention, runs, top1Mean, top1Std, top5Mean, top5Std, params, paramsOverhead,
+                    macs, macsOverhead, imagesPerSecond, newUnpaired, pairedSeeds, newPaired);
         }
     }
 
@@ -66,7 +117,7 @@ public final class Summaries {
     /**
      * Summarises runs per variant.
      *
-     * @param runs the finished runs of the plan
+     * @param runs the finished runs of the plan, one per variant and seed
      * @param variants the variant labels in the order to report them
      * @param baselineOf each variant label's baseline label
      * @return a row per variant that has runs, in {@code variants} order
@@ -96,34 +147,93 @@ public final class Summaries {
             Run first = mine.get(0);
             Double paramsOverhead = null;
             Double macsOverhead = null;
-            Double diff = null;
-            Double low = null;
-            Double high = null;
-            Double p = null;
+            Difference unpaired = Difference.NONE;
+            Integer pairedSeeds = null;
+            Difference paired = Difference.NONE;
             if (!base.isEmpty()) {
                 Run b = base.get(0);
                 paramsOverhead = b.params() == 0 ? null : (double) (first.params() - b.params()) / b.params();
                 macsOverhead = b.macs() == 0 ? null : (double) (first.macs() - b.macs()) / b.macs();
                 if (!e.getKey().equals(baselineLabel)) {
-                    double[] baseTop1 = base.stream().mapToDouble(Run::testTop1).toArray();
-                    diff = WelchTest.mean(top1) - WelchTest.mean(baseTop1);
-                    if (top1.length >= 2 && baseTop1.length >= 2) {
-                        WelchTest t = WelchTest.of(top1, baseTop1);
-                        low = t.ciLow();
-                        high = t.ciHigh();
-                        p = Double.isNaN(t.pValue()) ? null : t.pValue();
-                    }
+                    unpaired = unpaired(top1, base.stream().mapToDouble(Run::testTop1).toArray());
+                    double[][] pairs = sharedSeeds(mine, base);
+                    pairedSeeds = pairs[0].length;
+                    paired = paired(pairs[0], pairs[1]);
                 }
             }
-            rows.add(new Row(e.getKey(), first.attention(), mine.size(), WelchTest.mean(top1),
-                    top1.length >= 2 ? Math.sqrt(WelchTest.variance(top1)) : null,
-                    hasTop5 ? WelchTest.mean(top5) : null,
-                    hasTop5 && top5.length >= 2 ? Math.sqrt(WelchTest.variance(top5)) : null,
+            rows.add(new Row(e.getKey(), first.attention(), mine.size(), StatUtils.mean(top1),
+                    top1.length >= 2 ? Math.sqrt(StatUtils.variance(top1)) : null,
+                    hasTop5 ? StatUtils.mean(top5) : null,
+                    hasTop5 && top5.length >= 2 ? Math.sqrt(StatUtils.variance(top5)) : null,
                     first.params(), paramsOverhead, first.macs(), macsOverhead,
-                    mine.stream().mapToDouble(Run::imagesPerSecond).average().orElse(Double.NaN),
-                    diff, low, high, p));
+                    StatUtils.mean(mine.stream().mapToDouble(Run::imagesPerSecond).toArray()),
+                    unpaired, pairedSeeds, paired));
         }
-        return rows;
+        return adjustPerBaseline(rows, baselineOf);
+    }
+
+    private static Difference unpaired(double[] top1, double[] baseTop1) {
+        double diff = StatUtils.mean(top1) - StatUtils.mean(baseTop1);
+        if (top1.length < 2 || baseTop1.length < 2) {
+            return new Difference(diff, null, null, null, null, null);
+        }
+        WelchTest t = WelchTest.of(top1, baseTop1);
+        return new Difference(diff, t.ciLow(), t.ciHigh(), orNull(t.pValue()), null,
+                orNull(t.minimalDetectableDifference()));
+    }
+
+    private static Difference paired(double[] top1, double[] baseTop1) {
+        if (top1.length < 2) {
+            return Difference.NONE;
+        }
+        PairedTest t = PairedTest.of(top1, baseTop1);
+        return new Difference(t.difference(), t.ciLow(), t.ciHigh(), orNull(t.pValue()), null,
+                orNull(t.minimalDetectableDifference()));
+    }
+
+    /** The top-1 of the seeds both have, as {variant's, baseline's}, in the variant's run order. */
+    private static double[][] sharedSeeds(List<Run> variant, List<Run> baseline) {
+        Map<Long, Double> baseBySeed = new LinkedHashMap<>();
+        baseline.forEach(r -> baseBySeed.putIfAbsent(r.seed(), r.testTop1()));
+        List<Run> shared = variant.stream().filter(r -> baseBySeed.containsKey(r.seed())).toList();
+        return new double[][] {shared.stream().mapToDouble(Run::testTop1).toArray(),
+            shared.stream().mapToDouble(r -> baseBySeed.get(r.seed())).toArray()};
+    }
+
+    /**
+     * Adds Holm-adjusted p-values: one family per baseline label, i.e. the variants compared with the same
+     * baseline at the same extra-axis values; unpaired and paired p-values are adjusted separately.
+     */
+    private static List<Row> adjustPerBaseline(List<Row> rows, Map<String, String> baselineOf) {
+        Map<String, List<Integer>> families = new LinkedHashMap<>();
+        for (int i = 0; i < rows.size(); i++) {
+            if (rows.get(i).unpaired() != Difference.NONE) {
+                String variant = rows.get(i).variant();
+                families.computeIfAbsent(baselineOf.getOrDefault(variant, variant), k -> new ArrayList<>()).add(i);
+            }
+        }
+        List<Row> adjusted = new ArrayList<>(rows);
+        for (List<Integer> family : families.values()) {
+            double[] unpaired = holm(rows, family, Row::unpaired);
+            double[] paired = holm(rows, family, Row::paired);
+            for (int k = 0; k < family.size(); k++) {
+                Row r = rows.get(family.get(k));
+                adjusted.set(family.get(k), r.withDifferences(r.unpaired().withPValueHolm(orNull(unpaired[k])),
+                        r.paired().withPValueHolm(orNull(paired[k]))));
+            }
+        }
+        return adjusted;
+    }
+
+    private static double[] holm(List<Row> rows, List<Integer> family, Function<Row, Difference> test) {
+        double[] raw = family.stream()
+                .mapToDouble(i -> Objects.requireNonNullElse(test.apply(rows.get(i)).pValue(), Double.NaN))
+                .toArray();
+        return HolmAdjustment.adjust(raw);
+    }
+
+    private static Double orNull(double v) {
+        return Double.isNaN(v) ? null : v;
     }
 
     /**
@@ -135,22 +245,28 @@ public final class Summaries {
     public static String format(List<Row> rows) {
         StringBuilder out = new StringBuilder();
         int width = Math.max(8, rows.stream().mapToInt(r -> r.variant().length()).max().orElse(8));
-        out.append(String.format(Locale.ROOT, "%-" + width + "s %4s %16s %9s %8s %8s %8s %24s %7s%n",
-                "variant", "runs", "top-1 mean±std", "top-5", "params", "MACs", "img/s", "Δ top-1 [95% CI]", "p"));
+        String header = "%-" + width + "s %4s %16s %9s %8s %8s %8s %24s %7s %7s %7s%n";
+        String line = "%-" + width + "s %4d %16s %9s %8s %8s %8.0f %24s %7s %7s %7s%n";
+        out.append(String.format(Locale.ROOT, header, "variant", "runs", "top-1 mean±std", "top-5", "params", "MACs",
+                "img/s", "Δ top-1 [95% CI]", "p", "p Holm", "MDD"));
         for (Row r : rows) {
-            out.append(String.format(Locale.ROOT, "%-" + width + "s %4d %16s %9s %8s %8s %8.0f %24s %7s%n",
-                    r.variant(), r.runs(),
+            Difference d = r.unpaired();
+            out.append(String.format(Locale.ROOT, line, r.variant(), r.runs(),
                     String.format(Locale.ROOT, "%.4f±%s", r.top1Mean(),
                             r.top1Std() == null ? "-" : String.format(Locale.ROOT, "%.4f", r.top1Std())),
                     r.top5Mean() == null ? "-" : String.format(Locale.ROOT, "%.4f", r.top5Mean()),
                     percent(r.paramsOverhead()), percent(r.macsOverhead()), r.imagesPerSecond(),
-                    r.diffTop1() == null ? "-" : r.diffCiLow() == null
-                            ? String.format(Locale.ROOT, "%+.4f", r.diffTop1())
-                            : String.format(Locale.ROOT, "%+.4f [%+.4f, %+.4f]", r.diffTop1(), r.diffCiLow(),
-                                    r.diffCiHigh()),
-                    r.pValue() == null ? "-" : String.format(Locale.ROOT, "%.3f", r.pValue())));
+                    d.mean() == null ? "-" : d.ciLow() == null
+                            ? String.format(Locale.ROOT, "%+.4f", d.mean())
+                            : String.format(Locale.ROOT, "%+.4f [%+.4f, %+.4f]", d.mean(), d.ciLow(), d.ciHigh()),
+                    decimal(d.pValue(), "%.3f"), decimal(d.pValueHolm(), "%.3f"),
+                    decimal(d.minimalDetectableDifference(), "%.4f")));
         }
         return out.toString();
+    }
+
+    private static String decimal(Double v, String format) {
+        return v == null ? "-" : String.format(Locale.ROOT, format, v);
     }
 
     private static String percent(Double overhead) {

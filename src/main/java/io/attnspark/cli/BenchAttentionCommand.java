@@ -4,11 +4,11 @@ import ai.djl.Device;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.nn.bench.PeakMemory;
 import io.attnspark.nn.Attentions;
+import io.attnspark.stats.Medians;
 import io.attnspark.train.Replica;
 import io.attnspark.train.SgdSettings;
 import io.attnspark.train.TorchRuntime;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -92,8 +92,7 @@ public final class BenchAttentionCommand implements Callable<Integer> {
                 }
                 long growth = PeakMemory.growthSince(before);
                 double peakMb = growth < 0 ? Double.NaN : growth / 1048576.0;
-                Arrays.sort(times);
-                double rate = batchSize / times[steps / 2];
+                double rate = batchSize / Medians.of(times);
                 if (ModelSpec.NONE.equals(variant)) {
                     plainRate = rate;
                     plainPeak = peakMb;

@@ -1,9 +1,11 @@
 package io.attnspark.cli;
 
+import io.attnspark.stats.Medians;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
@@ -51,7 +53,8 @@ public final class BenchRoundsCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The project's median ({@link Medians}); Spark's approxQuantile would return a middle value, not their mean. */
     private static double median(Dataset<Row> rounds, String column) {
-        return rounds.stat().approxQuantile(column, new double[] {0.5}, 0)[0];
+        return Medians.of(rounds.select(column).as(Encoders.DOUBLE()).collectAsList());
     }
 }

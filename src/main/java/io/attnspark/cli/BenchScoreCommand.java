@@ -8,6 +8,7 @@ import io.attnspark.model.ModelSpec;
 import io.attnspark.score.ScoreJob;
 import io.attnspark.score.ScoringInput;
 import io.attnspark.score.ScoringModel;
+import io.attnspark.stats.Medians;
 import io.attnspark.train.NativeEnvironment;
 import io.attnspark.train.Replica;
 import io.attnspark.train.TorchRuntime;
@@ -158,8 +159,8 @@ public final class BenchScoreCommand implements Callable<Integer> {
                 }
             }
         }
-        return new Result(model.spec().displayName(), median(plain), median(forward), median(sparkRates),
-                median(ratios));
+        return new Result(model.spec().displayName(), Medians.of(plain), Medians.of(forward), Medians.of(sparkRates),
+                Medians.of(ratios));
     }
 
     private static ScoreJob.Outcome runJob(ScoreJob job, ScoringModel model, long[] faults) {
@@ -262,11 +263,6 @@ public final class BenchScoreCommand implements Callable<Integer> {
         float[] a = new float[n];
         Arrays.fill(a, value);
         return a;
-    }
-
-    private static double median(List<Double> values) {
-        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     private static void deleteRecursively(Path dir) {

@@ -4,6 +4,7 @@ import io.attnspark.dist.ReplicaState;
 import io.attnspark.dist.RoundAccumulator;
 import io.attnspark.model.Backbone;
 import io.attnspark.model.ModelFacts;
+import io.attnspark.stats.Medians;
 import io.attnspark.train.StepStats;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -12,7 +13,6 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -87,7 +87,7 @@ public final class BenchSyncCommand implements Callable<Integer> {
                 }
             }
             System.out.printf(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.1f | %.1f | %.1f |%n", m, params,
-                    2.0 * n * 4 / 1e6, median(ser), median(de), median(merge), bytes / 1e6);
+                    2.0 * n * 4 / 1e6, Medians.of(ser), Medians.of(de), Medians.of(merge), bytes / 1e6);
         }
         return 0;
     }
@@ -110,11 +110,5 @@ public final class BenchSyncCommand implements Callable<Integer> {
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static double median(double[] x) {
-        double[] s = x.clone();
-        Arrays.sort(s);
-        return s[s.length / 2];
     }
 }

@@ -10,6 +10,7 @@ import io.attnspark.dist.ShardSummary;
 import io.attnspark.dist.ShardedTable;
 import io.attnspark.dist.TrainingResult;
 import io.attnspark.model.ModelSpec;
+import io.attnspark.stats.Medians;
 import io.attnspark.train.LearningRateSchedule;
 import io.attnspark.train.NativeEnvironment;
 import io.attnspark.train.Replica;
@@ -19,7 +20,6 @@ import io.attnspark.train.StepStats;
 import io.attnspark.train.TorchRuntime;
 import io.attnspark.train.TrainingPlan;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -107,7 +107,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
                 }
                 String setup = String.format(Locale.ROOT, "(%s) Spark, %d replica%s x %d thread%s, K = %d",
                         replicas == 1 ? "b" : "c", replicas, replicas == 1 ? "" : "s", threads, threads == 1 ? "" : "s", k);
-                rows.add(new Row2(setup, median(rates), median(overhead)));
+                rows.add(new Row2(setup, Medians.of(rates), Medians.of(overhead)));
             }
             shards.unpersist(false);
             s.stop();
@@ -144,16 +144,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
                 }
             }
         }
-        return median(rates);
-    }
-
-    private static double median(List<Double> values) {
-        if (values.isEmpty()) {
-            return Double.NaN;
-        }
-        double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
-        Arrays.sort(v);
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        return Medians.of(rates);
     }
 
     private static SparkSession session(int taskCpus) {

@@ -5,6 +5,7 @@ import io.attnspark.data.Normalization;
 import io.attnspark.data.ShardData;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.model.ParameterLayout;
+import io.attnspark.stats.Medians;
 import io.attnspark.train.NonFiniteLossException;
 import io.attnspark.train.Replica;
 import io.attnspark.train.ShardTrainer;
@@ -228,7 +229,7 @@ public final class DistributedTrainer {
             double slowestTask = tasks[tasks.length - 1];
             double[] compute = sum.computeSeconds();
             double[] load = sum.loadSeconds();
-            double median = tasks[tasks.length / 2];
+            double median = Medians.of(tasks);
             if (tasks.length > 1 && slowestTask > 1.5 * median && slowestTask - median > 1.0) {
                 LOG.warn(String.format(Locale.ROOT,
                         "round %d: slowest task %.1f s, median %.1f s, fastest %.1f s: a straggler holds the round",
@@ -255,7 +256,7 @@ public final class DistributedTrainer {
                             evalSeconds,
                             0,
                             tasks[0],
-                            tasks[tasks.length / 2],
+                            median,
                             slowestTask);
             rounds.add(metrics);
             if (checkpoint != null && ((round + 1) % checkpointEvery == 0 || round + 1 == totalRounds)) {

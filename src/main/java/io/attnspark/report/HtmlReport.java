@@ -10,7 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,7 +24,8 @@ import java.util.stream.Collectors;
 
 /**
  * The report page: one self-contained HTML file (inline CSS and SVG, no script, nothing fetched) with what was
- * compared, accuracy against parameter overhead, learning curves, the summary table, throughput, and the runs.
+ * compared, accuracy against parameter overhead, learning curves, the summary table with its statistics,
+ * throughput, the grid's timeline (when the cells table has times), and the runs.
  */
 public final class HtmlReport {
 
@@ -31,11 +35,16 @@ public final class HtmlReport {
     public static final String CURVES_CHART = "learning-curves";
     /** The throughput chart's id. */
     public static final String THROUGHPUT_CHART = "throughput";
+    /** The timeline chart's id (present only when the cells table has start and end times). */
+    public static final String TIMELINE_CHART = "timeline";
+    /** Adjusted p-values below this are shown as significant. */
+    static final double ALPHA = 0.05;
 
     private static final String CSS = """
             body { font-family: sans-serif; margin: 24px 32px; color: #222222; background: #ffffff; max-width: 1140px; }
             h1 { font-size: 24px; margin: 0 0 8px; }
             h2 { font-size: 18px; margin: 28px 0 8px; border-bottom: 1px solid #dddddd; padding-bottom: 4px; }
+            h3 { font-size: 15px; margin: 18px 0 6px; }
             p, li { line-height: 1.45; }
             dl.facts { display: grid; grid-template-columns: max-content auto; gap: 2px 16px; margin: 8px 0; }
             dl.facts dt { font-weight: bold; } dl.facts dd { margin: 0; }
@@ -48,6 +57,9 @@ public final class HtmlReport {
             .swatch { display: inline-block; width: 11px; height: 11px; margin-right: 6px; vertical-align: -1px; }
             .note { color: #666666; font-size: 13px; }
             """;
+
+    /** Cells of variants without a summary row (every seed failed) get no palette colour. */
+    private static final String UNLISTED_COLOUR = "#999999";
 
     private final ReportData data;
     private final List<String> variants;
@@ -89,6 +101,7 @@ public final class HtmlReport {
         failedCells(html);
         html.append("<h2>Training throughput</h2>\n");
         html.append(throughputChart());
+        timeline(html);
         runsTable(html);
         html.append("</body>\n</html>\n");
         return html.toString();
@@ -188,16 +201,14 @@ public final class HtmlReport {
         html.append("<table class=\"summary\">\n<thead><tr><th class=\"text\">variant</th><th>runs</th>")
                 .append("<th>top-1 (%)</th>").append(top5 ? "<th>top-5 (%)</th>" : "")
                 .append("<th>params</th><th>+params</th><th>MACs</th><th>+MACs</th><th>images/s</th>")
-                .append("<th>\u0394 top-1 (pp) [95% CI]</th><th>p-value</th></tr></thead>\n<tbody>\n");
+                .append("<th>\u0394 top-1 (pp) [95% CI]</th><th>p-value</th><th>p Holm</th></tr></thead>\n<tbody>\n");
         for (String v : variants) {
             ReportData.VariantSummary s = data.summaryOf(v).orElse(null);
             if (s == null) {
                 continue;
             }
             boolean baseline = ReportData.isBaseline(s);
-            html.append("<tr data-variant=\"").append(escape(v)).append('"').append(baseline ? " class=\"baseline\"" : "")
-                    .append("><td class=\"text\"><span class=\"swatch\" style=\"background:").append(colour(v))
-                    .append("\"></span>").append(escape(v)).append("</td>");
+            openVariantRow(html, v, baseline);
             cell(html, Integer.toString(s.runs()));
             cell(html, meanStd(s.top1Mean(), s.top1Std()));
             if (top5) {
@@ -208,19 +219,79 @@ public final class HtmlReport {
             cell(html, Markup.count(s.macs()));
             cell(html, Markup.signedPercent(baseline && Double.isNaN(s.macsOverhead()) ? 0 : s.macsOverhead()));
             cell(html, fixed(s.imagesPerSecond(), 0));
-            if (Double.isNaN(s.diffTop1())) {
-                cell(html, baseline ? "reference" : "\u2014");
-            } else {
-                cell(html, String.format(Locale.ROOT, "%+.2f [%s, %s]", s.diffTop1() * 100,
-                        signed(s.diffCiLow() * 100), signed(s.diffCiHigh() * 100)));
-            }
-            boolean significant = s.pValue() < 0.05;
-            html.append(significant ? "<td class=\"significant\">" : "<td>").append(escape(pValue(s.pValue())))
-                    .append("</td></tr>\n");
+            ReportData.Difference d = s.unpaired();
+            cell(html, Double.isNaN(d.mean()) ? (baseline ? "reference" : "\u2014") : interval(d));
+            cell(html, pValue(d.pValue()));
+            adjustedCell(html, d.pValueHolm());
+            html.append("</tr>\n");
         }
         html.append("</tbody>\n</table>\n<p class=\"note\">Mean \u00b1 standard deviation over seeds. \u0394 top-1:"
-                + " difference of means to the baseline in percentage points with its 95% confidence interval;"
-                + " p-values below 0.05 in green. Baselines (in bold) are each compared with themselves.</p>\n");
+                + " difference of means to the baseline in percentage points with its 95% confidence interval and"
+                + " the p-value of Welch's t-test. p Holm: the p-value adjusted by Holm's step-down over the variants"
+                + " compared with the same baseline, so that the chance of any false finding among them stays at"
+                + " 5%; only adjusted p-values below 0.05 are in green (with many variants an unadjusted p below"
+                + " 0.05 turns up by chance). Baselines (in bold) are each compared with themselves.</p>\n");
+        if (data.summary().stream().noneMatch(s -> !Double.isNaN(s.unpaired().pValueHolm()))
+                && data.summary().stream().anyMatch(s -> !Double.isNaN(s.unpaired().pValue()))) {
+            html.append("<p class=\"note\">This summary table was written before adjusted p-values were recorded:"
+                    + " no p-value is marked; run the ablation job again (it skips finished cells) to add them.</p>\n");
+        }
+        pairedTable(html);
+    }
+
+    /** Paired differences over shared seeds and the differences the grid could detect, per compared variant. */
+    private void pairedTable(StringBuilder html) {
+        List<ReportData.VariantSummary> compared = variants.stream().map(v -> data.summaryOf(v).orElse(null))
+                .filter(s -> s != null && !Double.isNaN(s.unpaired().mean())).toList();
+        boolean any = compared.stream().anyMatch(s -> !Double.isNaN(s.paired().mean())
+                || !Double.isNaN(s.unpaired().minimalDetectableDifference()));
+        html.append("<h3>Paired by seed, and what the grid can detect</h3>\n");
+        if (!any) {
+            html.append("<p class=\"note\">No paired differences or detectable differences: they need at least 2"
+                    + " runs a side (2 seeds shared with the baseline for the paired test), and a summary table"
+                    + " written since they were recorded.</p>\n");
+            return;
+        }
+        html.append("<table class=\"paired\">\n<thead><tr><th class=\"text\">variant</th>")
+                .append("<th>detectable \u0394 (pp)</th><th>shared seeds</th><th>paired \u0394 (pp) [95% CI]</th>")
+                .append("<th>paired p</th><th>paired p Holm</th><th>paired detectable \u0394 (pp)</th></tr></thead>\n")
+                .append("<tbody>\n");
+        for (ReportData.VariantSummary s : compared) {
+            openVariantRow(html, s.variant(), false);
+            ReportData.Difference d = s.paired();
+            cell(html, fixed(s.unpaired().minimalDetectableDifference() * 100, 2));
+            cell(html, Integer.toString(s.pairedSeeds()));
+            cell(html, Double.isNaN(d.mean()) ? "\u2014" : interval(d));
+            cell(html, pValue(d.pValue()));
+            adjustedCell(html, d.pValueHolm());
+            cell(html, fixed(d.minimalDetectableDifference() * 100, 2));
+            html.append("</tr>\n");
+        }
+        html.append("</tbody>\n</table>\n<p class=\"note\">The same seed gives a variant and its baseline the same"
+                + " data order, sharding and augmentation, so the per-seed difference (paired t-test over the shared"
+                + " seeds) removes that common noise. Detectable \u0394: the difference a test of this many seeds"
+                + " would find with 80% power at a two-sided 0.05, from the observed spread: (t<sub>0.975,df</sub> +"
+                + " t<sub>0.8,df</sub>) \u00d7 standard error. A difference smaller than it that is \"not significant\""
+                + " is no evidence of no effect. Only adjusted p-values below 0.05 are in green.</p>\n");
+    }
+
+    /** Opens a table row for a variant with its swatch and name as the first cell. */
+    private void openVariantRow(StringBuilder html, String v, boolean baseline) {
+        html.append("<tr data-variant=\"").append(escape(v)).append('"').append(baseline ? " class=\"baseline\"" : "")
+                .append("><td class=\"text\"><span class=\"swatch\" style=\"background:").append(colour(v))
+                .append("\"></span>").append(escape(v)).append("</td>");
+    }
+
+    /** An adjusted p-value, marked when below alpha: the only p-values the report calls significant. */
+    private static void adjustedCell(StringBuilder html, double p) {
+        html.append(p < ALPHA ? "<td class=\"significant\">" : "<td>").append(escape(pValue(p))).append("</td>");
+    }
+
+    private static String interval(ReportData.Difference d) {
+        return Double.isNaN(d.ciLow())
+                ? String.format(Locale.ROOT, "%+.2f", d.mean() * 100)
+                : String.format(Locale.ROOT, "%+.2f [%s, %s]", d.mean() * 100, signed(d.ciLow() * 100),
+                        signed(d.ciHigh() * 100));
     }
 
     private static void cell(StringBuilder html, String text) {
@@ -264,6 +335,35 @@ public final class HtmlReport {
                     .append(escape(c.error() == null ? "" : c.error())).append("</td></tr>\n");
         }
         html.append("</tbody>\n</table>\n");
+    }
+
+    /** The cells over wall time, from the cells table's start and end times; only a note without them. */
+    private void timeline(StringBuilder html) {
+        List<ReportData.Cell> timed = data.cells().stream().filter(ReportData.Cell::timed)
+                .sorted(Comparator.comparing(ReportData.Cell::startedAt)).toList();
+        if (timed.isEmpty()) {
+            html.append("<p class=\"note\">No timeline: the cells table has no start and end times (it was written"
+                    + " before they were recorded, or there is no cells table).</p>\n");
+            return;
+        }
+        Instant first = timed.get(0).startedAt();
+        List<TimelineChart.Span> spans = new ArrayList<>();
+        for (ReportData.Cell c : timed) {
+            spans.add(new TimelineChart.Span(c.variant(), c.seed(),
+                    variants.contains(c.variant()) ? colour(c.variant()) : UNLISTED_COLOUR,
+                    seconds(first, c.startedAt()), seconds(first, c.finishedAt()), c.failed(), c.executors()));
+        }
+        html.append("<h2>Timeline</h2>\n");
+        html.append(TimelineChart.render(TIMELINE_CHART, "Cells over wall time", spans));
+        long untimed = data.cells().size() - timed.size();
+        html.append("<p class=\"note\">One bar per cell of the last job, from its start to its end, in order of"
+                + " start; failed cells are pale with a dashed outline.")
+                .append(untimed > 0 ? " Left out: " + untimed + " cell(s) without start and end times." : "")
+                .append("</p>\n");
+    }
+
+    private static double seconds(Instant from, Instant to) {
+        return Duration.between(from, to).toNanos() / 1e9;
     }
 
     private void runsTable(StringBuilder html) {

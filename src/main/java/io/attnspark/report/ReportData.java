@@ -1,6 +1,7 @@
 package io.attnspark.report;
 
 import io.attnspark.ablation.SummaryTable;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -31,8 +32,35 @@ public record ReportData(String source, List<Run> runs, List<Evaluation> evaluat
      * @param seed the seed
      * @param failed whether the cell failed in that job (else it has a run)
      * @param error the failure's message, null when it did not fail
+     * @param startedAt when the cell started, null when unknown (tables written before the column existed)
+     * @param finishedAt when it finished or failed, null when unknown
+     * @param executors the executors it ran on, 0 when unknown
      */
-    public record Cell(String runId, String variant, long seed, boolean failed, String error) {}
+    public record Cell(String runId, String variant, long seed, boolean failed, String error, Instant startedAt,
+            Instant finishedAt, int executors) {
+
+        /**
+         * A cell without its times (a {@code cells} table written before they were recorded).
+         *
+         * @param runId the run id
+         * @param variant the variant label
+         * @param seed the seed
+         * @param failed whether the cell failed in that job
+         * @param error the failure's message, null when it did not fail
+         */
+        public Cell(String runId, String variant, long seed, boolean failed, String error) {
+            this(runId, variant, seed, failed, error, null, null, 0);
+        }
+
+        /**
+         * Whether the cell has both times, finished no earlier than started, so it can be drawn on a timeline.
+         *
+         * @return whether it is timed
+         */
+        public boolean timed() {
+            return startedAt != null && finishedAt != null && !finishedAt.isBefore(startedAt);
+        }
+    }
 
     /**
      * One finished run.
@@ -66,6 +94,26 @@ public record ReportData(String source, List<Run> runs, List<Evaluation> evaluat
     public record Evaluation(String runId, double epoch, double top1) {}
 
     /**
+     * A variant's test top-1 difference to its baseline as one test sees it (fractions); NaN where the test
+     * cannot say (the baseline itself, too few runs or shared seeds, no spread, or a summary table written
+     * before the column existed).
+     *
+     * @param mean difference of means (unpaired) or mean per-seed difference (paired)
+     * @param ciLow low end of its 95% confidence interval
+     * @param ciHigh high end
+     * @param pValue the test's p-value
+     * @param pValueHolm the p-value adjusted (Holm) over the variants compared with the same baseline
+     * @param minimalDetectableDifference the difference the test detects with 80% power at alpha 0.05
+     */
+    public record Difference(double mean, double ciLow, double ciHigh, double pValue, double pValueHolm,
+            double minimalDetectableDifference) {
+
+        /** No comparison. */
+        public static final Difference NONE =
+                new Difference(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+    }
+
+    /**
      * One row of the {@code summary} table; fractions stay fractions.
      *
      * @param variant the variant label
@@ -80,14 +128,13 @@ public record ReportData(String source, List<Run> runs, List<Evaluation> evaluat
      * @param macs multiply-accumulates per image
      * @param macsOverhead MACs relative to the baseline minus 1, NaN when absent
      * @param imagesPerSecond mean training throughput
-     * @param diffTop1 mean top-1 minus the baseline's, NaN for the baseline
-     * @param diffCiLow low end of its 95% confidence interval
-     * @param diffCiHigh high end of its 95% confidence interval
-     * @param pValue p-value of the difference
+     * @param unpaired the difference of means to the baseline (Welch); mean NaN for the baseline
+     * @param pairedSeeds seeds shared with the baseline, 0 when none or unknown
+     * @param paired the per-seed difference over the shared seeds (paired t-test)
      */
     public record VariantSummary(String variant, String attention, int runs, double top1Mean, double top1Std,
             double top5Mean, double top5Std, long params, double paramsOverhead, long macs, double macsOverhead,
-            double imagesPerSecond, double diffTop1, double diffCiLow, double diffCiHigh, double pValue) {}
+            double imagesPerSecond, Difference unpaired, int pairedSeeds, Difference paired) {}
 
     /**
      * Copies the lists.
@@ -206,7 +253,7 @@ public record ReportData(String source, List<Run> runs, List<Evaluation> evaluat
      * @return whether it is a baseline
      */
     public static boolean isBaseline(VariantSummary s) {
-        return Double.isNaN(s.diffTop1())
+        return Double.isNaN(s.unpaired().mean())
                 && (s.paramsOverhead() == 0
                         || (Double.isNaN(s.paramsOverhead()) && s.variant().equals(SummaryTable.BASELINE)));
     }

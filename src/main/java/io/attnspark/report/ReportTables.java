@@ -5,6 +5,7 @@ import io.attnspark.ablation.SummaryTable;
 import io.attnspark.data.BadInputException;
 import io.attnspark.dist.RunTables;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,6 +17,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -29,6 +31,23 @@ public final class ReportTables {
 
     /** The tables' folder under an ablation's output folder. */
     public static final String TABLES = "tables";
+
+    /**
+     * The {@code cells} table's start, end and executors of each cell; tables written before they were
+     * recorded lack them.
+     */
+    static final List<String> CELL_TIMING = List.of("started_at", "finished_at", "executors");
+
+    /** The columns of the {@code cells} table the report reads, the times last. */
+    private static final StructType CELLS_READ = new StructType()
+            .add("run_id", DataTypes.StringType, false)
+            .add("variant", DataTypes.StringType, false)
+            .add("seed", DataTypes.LongType, false)
+            .add("status", DataTypes.StringType, false)
+            .add("error", DataTypes.StringType, true)
+            .add(CELL_TIMING.get(0), DataTypes.TimestampType, true)
+            .add(CELL_TIMING.get(1), DataTypes.TimestampType, true)
+            .add(CELL_TIMING.get(2), DataTypes.IntegerType, true);
 
     private ReportTables() {}
 
@@ -55,7 +74,7 @@ public final class ReportTables {
         Dataset<Row> roundsTable = table(spark, roundsPath, RunTables.ROUNDS_SCHEMA,
                 "`attnspark ablate` writes it after each finished run");
         Dataset<Row> summaryTable = table(spark, summaryPath, SummaryTable.SCHEMA,
-                "`attnspark ablate` writes it at the end of each job");
+                "`attnspark ablate` writes it at the end of each job", SummaryTable.ADDED_COLUMNS);
 
         List<ReportData.Run> runs = new ArrayList<>();
         for (Row r : select(runsTable, RunTables.RUNS_SCHEMA, "run_id", "variant", "model", "seed", "epochs",
@@ -80,7 +99,7 @@ public final class ReportTables {
         for (Row r : select(summaryTable, SummaryTable.SCHEMA, SummaryTable.SCHEMA.fieldNames()).collectAsList()) {
             summary.add(new ReportData.VariantSummary(r.getString(0), r.getString(1), r.getInt(2), num(r, 3),
                     num(r, 4), num(r, 5), num(r, 6), r.getLong(7), num(r, 8), r.getLong(9), num(r, 10), num(r, 11),
-                    num(r, 12), num(r, 13), num(r, 14), num(r, 15)));
+                    difference(r, 12), r.isNullAt(18) ? 0 : r.getInt(18), difference(r, 19)));
         }
         if (summary.isEmpty()) {
             throw new BadInputException(String.format(Locale.ROOT,
@@ -91,10 +110,9 @@ public final class ReportTables {
         String cellsPath = base + "/" + TABLES + "/cells";
         List<ReportData.Cell> cells = new ArrayList<>();
         if (exists(spark, cellsPath)) {
-            Dataset<Row> cellsTable = table(spark, cellsPath, AblationRunner.CELLS_SCHEMA,
-                    "`attnspark ablate` rewrites it at the end of each job");
-            for (Row r : select(cellsTable, AblationRunner.CELLS_SCHEMA, AblationRunner.CELLS_SCHEMA.fieldNames())
-                    .collectAsList()) {
+            Dataset<Row> cellsTable = table(spark, cellsPath, CELLS_READ,
+                    "`attnspark ablate` rewrites it at the end of each job", CELL_TIMING);
+            for (Row r : select(cellsTable, CELLS_READ, CELLS_READ.fieldNames()).collectAsList()) {
                 String status = r.getString(3);
                 if (!AblationRunner.CELL_FINISHED.equals(status) && !AblationRunner.CELL_FAILED.equals(status)) {
                     throw new BadInputException(String.format(Locale.ROOT,
@@ -102,7 +120,8 @@ public final class ReportTables {
                             status, AblationRunner.CELL_FINISHED, AblationRunner.CELL_FAILED));
                 }
                 cells.add(new ReportData.Cell(r.getString(0), r.getString(1), r.getLong(2),
-                        AblationRunner.CELL_FAILED.equals(status), r.getString(4)));
+                        AblationRunner.CELL_FAILED.equals(status), r.getString(4), instant(r, 5), instant(r, 6),
+                        r.isNullAt(7) ? 0 : r.getInt(7)));
             }
         }
         return new ReportData(results, runs, evaluations, summary, cells);
@@ -120,6 +139,15 @@ public final class ReportTables {
 
     /** Opens a Parquet table, checking that it exists and has every column of the schema. */
     private static Dataset<Row> table(SparkSession spark, String path, StructType schema, String writtenBy) {
+        return table(spark, path, schema, writtenBy, List.of());
+    }
+
+    /**
+     * Opens a Parquet table, checking that it exists and has every column of the schema but the optional
+     * ones (added later: older tables lack them and {@link #select} reads them as null).
+     */
+    private static Dataset<Row> table(SparkSession spark, String path, StructType schema, String writtenBy,
+            List<String> optional) {
         if (!exists(spark, path)) {
             throw new BadInputException(String.format(Locale.ROOT, "missing table %s (%s)", path, writtenBy));
         }
@@ -133,7 +161,7 @@ public final class ReportTables {
         List<String> columns = Arrays.asList(table.columns());
         List<String> missing = new ArrayList<>();
         for (StructField f : schema.fields()) {
-            if (!columns.contains(f.name())) {
+            if (!columns.contains(f.name()) && !optional.contains(f.name())) {
                 missing.add(f.name());
             }
         }
@@ -145,13 +173,30 @@ public final class ReportTables {
         return table;
     }
 
-    /** The columns, cast to the schema's types (a table written by an older version may store a wider type). */
+    /**
+     * The columns, cast to the schema's types (a table written by an older version may store a wider type);
+     * a column the table lacks (an optional one, see {@link #table}) is null.
+     */
     private static Dataset<Row> select(Dataset<Row> table, StructType schema, String... names) {
+        List<String> present = Arrays.asList(table.columns());
         Column[] columns = new Column[names.length];
         for (int i = 0; i < names.length; i++) {
-            columns[i] = functions.col(names[i]).cast(schema.apply(names[i]).dataType()).as(names[i]);
+            Column value = present.contains(names[i]) ? functions.col(names[i]) : functions.lit(null);
+            columns[i] = value.cast(schema.apply(names[i]).dataType()).as(names[i]);
         }
         return table.select(columns);
+    }
+
+    /** The difference to the baseline from six columns from {@code first}: mean, CI low, CI high, p, p Holm, MDD. */
+    private static ReportData.Difference difference(Row r, int first) {
+        return new ReportData.Difference(num(r, first), num(r, first + 1), num(r, first + 2), num(r, first + 3),
+                num(r, first + 4), num(r, first + 5));
+    }
+
+    /** A timestamp column's value, null for null. */
+    private static Instant instant(Row r, int i) {
+        Object v = r.get(i); // java.sql.Timestamp, or Instant with spark.sql.datetime.java8API.enabled
+        return v == null ? null : v instanceof Instant instant ? instant : ((java.sql.Timestamp) v).toInstant();
     }
 
     /** A double column's value, NaN for null. */

@@ -73,6 +73,28 @@ final class SvgChart {
         }
         svg.append("</g>\n");
         yAxis(y, yLabel);
+        xAxisLine(x, xLabel, xTick);
+    }
+
+    /**
+     * Draws the horizontal axis alone with its vertical grid lines (a timeline's rows are categories).
+     *
+     * @param x the horizontal scale
+     * @param xLabel its label
+     * @param xTick formats a tick value
+     */
+    void xAxis(LinearScale x, String xLabel, DoubleFunction<String> xTick) {
+        svg.append("<g class=\"grid\" stroke=\"#e3e3e3\" stroke-width=\"1\">\n");
+        for (double t : x.ticks()) {
+            String px = coord(x.pixel(t));
+            svg.append("<line x1=\"").append(px).append("\" x2=\"").append(px).append("\" y1=\"").append(TOP)
+                    .append("\" y2=\"").append(BOTTOM).append("\"/>\n");
+        }
+        svg.append("</g>\n");
+        xAxisLine(x, xLabel, xTick);
+    }
+
+    private void xAxisLine(LinearScale x, String xLabel, DoubleFunction<String> xTick) {
         svg.append("<g class=\"axis x-axis\" font-size=\"11\" fill=\"#333333\">\n");
         svg.append("<line x1=\"").append(LEFT).append("\" x2=\"").append(RIGHT).append("\" y1=\"").append(BOTTOM)
                 .append("\" y2=\"").append(BOTTOM).append("\" stroke=\"#333333\"/>\n");

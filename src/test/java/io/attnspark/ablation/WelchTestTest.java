@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** Welch's t-test against values computed by hand (Python, numerical integration of the t density). */
+/**
+ * Welch's t-test against values computed by hand (Python, numerical integration of the t density) and, for the
+ * p-values and minimal detectable differences, scipy 1.17 ({@code stats.ttest_ind(a, b, equal_var=False)},
+ * {@code stats.t.ppf}).
+ */
 class WelchTestTest {
 
     @Test
@@ -18,6 +22,8 @@ class WelchTestTest {
         assertEquals(0.16794970566, t.pValue(), 1e-6);
         assertEquals(-0.03084869845, t.ciLow(), 1e-6);
         assertEquals(0.09084869845, t.ciHigh(), 1e-6);
+        // (t(0.975, 2) + t(0.8, 2)) * se = (4.302653 + 1.060660) * 0.0141421
+        assertEquals(0.07584869844593316, t.minimalDetectableDifference(), 1e-9);
     }
 
     @Test
@@ -28,6 +34,9 @@ class WelchTestTest {
         assertEquals(0.08933154597, t.pValue(), 1e-6);
         assertEquals(-0.00502488707, t.ciLow(), 1e-6);
         assertEquals(0.03302488707, t.ciHigh(), 1e-6);
+        // scipy: (t.ppf(0.975, df) + t.ppf(0.8, df)) * sqrt(s1^2/3 + s2^2/3) with df = 2.14488712532
+        assertEquals(0.023942559946137757, t.minimalDetectableDifference(), 1e-9);
+        assertEquals(0.08933154597249494, t.pValue(), 1e-12, "scipy.stats.ttest_ind(equal_var=False)");
     }
 
     @Test
@@ -37,6 +46,7 @@ class WelchTestTest {
         assertEquals(0.1, t.ciLow(), 1e-12);
         assertEquals(0.1, t.ciHigh(), 1e-12);
         assertTrue(Double.isNaN(t.pValue()));
+        assertTrue(Double.isNaN(t.minimalDetectableDifference()));
     }
 
     @Test
@@ -46,9 +56,4 @@ class WelchTestTest {
         assertTrue(e.getMessage().contains("at least 2 values"), e.getMessage());
     }
 
-    @Test
-    void sampleVarianceDividesByNMinusOne() {
-        assertEquals(2.0 / 3, WelchTest.variance(new double[] {1, 2, 3, 2}), 1e-12);
-        assertEquals(2.0, WelchTest.mean(new double[] {1, 2, 3, 2}), 1e-12);
-    }
 }

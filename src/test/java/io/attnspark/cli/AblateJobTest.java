@@ -75,6 +75,9 @@ class AblateJobTest {
         double seTop1 = runs.get(1).getDouble(runs.get(1).fieldIndex("final_test_top1"));
         assertEquals(seTop1 - baseTop1, se.getDouble(se.fieldIndex("diff_top1")), 1e-12);
         assertTrue(se.isNullAt(se.fieldIndex("p_value")), "one seed: no test");
+        assertTrue(se.isNullAt(se.fieldIndex("p_value_holm")));
+        assertEquals(1, se.getInt(se.fieldIndex("paired_seeds")), "the seed is shared with the baseline");
+        assertTrue(se.isNullAt(se.fieldIndex("paired_diff_top1")), "one shared seed: nothing paired");
         assertTrue(se.getDouble(se.fieldIndex("params_overhead")) > 0, "SE adds parameters");
         assertTrue(byVariant.get("baseline").isNullAt(se.fieldIndex("diff_top1")));
         String html = assertDoesNotThrow(() -> java.nio.file.Files.readString(Path.of(out, "report.html")));

@@ -110,6 +110,52 @@ class ChartsTest {
     }
 
     @Test
+    void timelineHasABarPerCellInItsRowGroupedByVariant() {
+        String svg = TimelineChart.render("timeline", "Cells", List.of(
+                new TimelineChart.Span("baseline", 1, "#0072b2", 0, 50, false, 2),
+                new TimelineChart.Span("se <r8> wide", 1, "#e69f00", 10, 70, false, 0),
+                new TimelineChart.Span("baseline", 2, "#0072b2", 50, 100, true, 1)));
+        assertEquals(List.of("baseline", "se &lt;r8&gt; wide"), series(svg));
+        Matcher m = Pattern.compile("<rect class=\"(bar(?: failed)?)\" x=\"([^\"]*)\" y=\"([^\"]*)\" width=\"([^\"]*)\"")
+                .matcher(svg);
+        List<double[]> bars = new ArrayList<>();
+        List<String> classes = new ArrayList<>();
+        while (m.find()) {
+            classes.add(m.group(1));
+            bars.add(new double[] {Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3)),
+                Double.parseDouble(m.group(4))});
+        }
+        assertEquals(List.of("bar", "bar failed", "bar"), classes, "grouped by variant; the failed cell marked");
+        // Rows in the given order: baseline 1, se 1, baseline 2; x from 0 s, the 100 s grid in seconds.
+        double[] base1 = bars.get(0);
+        double[] base2 = bars.get(1);
+        double[] se1 = bars.get(2);
+        assertTrue(base1[1] < se1[1] && se1[1] < base2[1], "one row per cell, top to bottom");
+        assertEquals(base1[0] + base1[2], base2[0], 0.02, "the second cell starts where the first ended");
+        assertEquals(base1[2], base2[2], 0.02, "equal durations, equal widths");
+        assertEquals(SvgChart.LEFT, base1[0], 0.02, "the first start is at the left of the plot");
+        assertTrue(svg.contains("(s)</text>"), "a 100 s grid is in seconds");
+        assertTrue(svg.contains("baseline seed 1: 0:00:00 to 0:00:50 (0:00:50), 2 executors"));
+        assertTrue(svg.contains("baseline seed 2: 0:00:50 to 0:01:40 (0:00:50), 1 executor, failed"));
+        assertTrue(svg.contains(">se &lt;r8… s1</text>"), "row labels keep the seed, names shortened");
+        assertFalse(svg.contains("<r8>"), "names are escaped");
+        assertWellFormedNumbers(svg);
+    }
+
+    @Test
+    void timelineOfLongGridsIsInHoursAndEmptyOnesSayWhy() {
+        String hours = TimelineChart.render("t", "Cells", List.of(new TimelineChart.Span("a", 1, "#0072b2", 0, 5 * 3600, false, 0),
+                new TimelineChart.Span("a", 2, "#0072b2", 0, 0, false, 0)));
+        assertTrue(hours.contains("(h)</text>"));
+        assertEquals(2, hours.split("class=\"bar\"", -1).length - 1, "a zero-length cell still shows");
+        assertWellFormedNumbers(hours);
+        String none = TimelineChart.render("t", "Cells", List.of());
+        assertTrue(none.contains("no cell with start and end times"));
+        assertWellFormedNumbers(none);
+        assertThrows(IllegalArgumentException.class, () -> new TimelineChart.Span("a", 1, "#000000", 5, 4, false, 0));
+    }
+
+    @Test
     void paletteRepeatsAfterItsColours() {
         assertEquals(Palette.colour(0), Palette.colour(Palette.size()));
         assertTrue(Palette.colour(1).matches("#[0-9a-f]{6}"));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -28,8 +29,14 @@ class HtmlReportTest {
 
     static ReportData.VariantSummary summary(String variant, int runs, double mean, double std, long params,
             double overhead, double diff, double p) {
+        return summary(variant, runs, mean, std, params, overhead, new ReportData.Difference(diff, diff - 0.01,
+                diff + 0.01, p, p, Double.NaN), ReportData.Difference.NONE);
+    }
+
+    static ReportData.VariantSummary summary(String variant, int runs, double mean, double std, long params,
+            double overhead, ReportData.Difference unpaired, ReportData.Difference paired) {
         return new ReportData.VariantSummary(variant, variant, runs, mean, std, Double.NaN, Double.NaN, params,
-                overhead, 41_000_000, overhead, 900, diff, diff - 0.01, diff + 0.01, p);
+                overhead, 41_000_000, overhead, 900, unpaired, Double.isNaN(paired.mean()) ? 0 : 2, paired);
     }
 
     private static ReportData threeVariants() {
@@ -47,7 +54,9 @@ class HtmlReportTest {
         }
         return new ReportData("/results/<a>", runs, evals, List.of(
                 summary("baseline", 2, 0.90, 0.002, 270_000, Double.NaN, Double.NaN, Double.NaN),
-                summary("se", 2, 0.91, 0.003, 280_000, 0.037, 0.01, 0.03),
+                // Two variants against one baseline: Holm doubles the smaller p-value (0.03 -> 0.06).
+                summary("se", 2, 0.91, 0.003, 280_000, 0.037, new ReportData.Difference(0.01, 0.0, 0.02, 0.03, 0.06,
+                        0.025), new ReportData.Difference(0.012, 0.002, 0.022, 0.004, 0.008, 0.011)),
                 summary(variants[2], 2, 0.89, Double.NaN, 300_000, 0.11, -0.01, 0.5)));
     }
 
@@ -66,14 +75,23 @@ class HtmlReportTest {
             ChartsTest.assertWellFormedNumbers(chart(html, id));
         }
         List<String> rows = new ArrayList<>();
-        Matcher m = Pattern.compile("<tr data-variant=\"([^\"]*)\"").matcher(html);
+        String summaryTable = html.substring(html.indexOf("<table class=\"summary\">"), html.indexOf("</table>"));
+        Matcher m = Pattern.compile("<tr data-variant=\"([^\"]*)\"").matcher(summaryTable);
         while (m.find()) {
             rows.add(m.group(1));
         }
         assertEquals(expected, rows);
+        String paired = html.substring(html.indexOf("<table class=\"paired\">"));
+        assertTrue(paired.indexOf("<tr data-variant=\"se\">") < paired.indexOf("</table>"), "compared variants only");
+        assertFalse(paired.substring(0, paired.indexOf("</table>")).contains("data-variant=\"baseline\""));
         assertTrue(html.contains("reference"), "the baseline's row says it is the reference");
         assertTrue(html.contains("+1.00 [+0.00, +2.00]"), "difference with its CI in percentage points");
-        assertTrue(html.contains("<td class=\"significant\">0.030</td>"));
+        assertTrue(html.contains("<td>0.030</td><td>0.060</td>"), "raw p next to the adjusted one, not marked");
+        assertTrue(html.contains("only adjusted p-values below 0.05 are in green"));
+        assertTrue(html.contains("<td>+1.20 [+0.20, +2.20]</td><td>0.004</td><td class=\"significant\">0.008</td>"),
+                "the paired difference with its interval, p and marked adjusted p");
+        assertTrue(html.contains("<td>2.50</td><td>2</td>"), "detectable difference (pp) and shared seeds");
+        assertEquals(1, html.split("class=\"significant\"", -1).length - 1, "only the adjusted p below 0.05");
         assertTrue(html.contains("89.00</td>"), "a NaN std shows the mean alone");
     }
 
@@ -180,6 +198,64 @@ class HtmlReportTest {
         for (String id : List.of(HtmlReport.ACCURACY_CHART, HtmlReport.CURVES_CHART, HtmlReport.THROUGHPUT_CHART)) {
             assertEquals(List.of("baseline"), ChartsTest.series(chart(html, id)), id);
             ChartsTest.assertWellFormedNumbers(chart(html, id));
+        }
+    }
+
+    @Test
+    void anAdjustedPValueBelowFivePercentIsMarked() {
+        ReportData base = threeVariants();
+        ReportData data = new ReportData("r", base.runs(), base.evaluations(), List.of(base.summary().get(0),
+                summary("se", 2, 0.91, 0.003, 280_000, 0.037, 0.01, 0.004)));
+        String html = new HtmlReport(data).render();
+        assertTrue(html.contains("<td>0.004</td><td class=\"significant\">0.004</td>"), "a single comparison");
+    }
+
+    @Test
+    void aSummaryWithoutAdjustedPValuesSaysSoAndMarksNothing() {
+        ReportData base = threeVariants();
+        ReportData.Difference oldStyle = new ReportData.Difference(0.01, 0.0, 0.02, 0.001, Double.NaN, Double.NaN);
+        ReportData data = new ReportData("r", base.runs(), base.evaluations(), List.of(base.summary().get(0),
+                summary("se", 2, 0.91, 0.003, 280_000, 0.037, oldStyle, ReportData.Difference.NONE)));
+        String html = new HtmlReport(data).render();
+        assertFalse(html.contains("class=\"significant\""));
+        assertTrue(html.contains("written before adjusted p-values were recorded"));
+        assertTrue(html.contains("No paired differences or detectable differences"));
+        assertFalse(html.contains("<table class=\"paired\">"));
+    }
+
+    @Test
+    void timelineHasABarPerTimedCellFromTheFirstStart() {
+        ReportData base = threeVariants();
+        Instant t0 = Instant.parse("2026-01-01T10:00:00Z");
+        List<ReportData.Cell> cells = new ArrayList<>();
+        int i = 0;
+        for (ReportData.Run r : base.runs()) {
+            Instant start = t0.plusSeconds(300L * i++);
+            cells.add(new ReportData.Cell(r.runId(), r.variant(), r.seed(), false, null, start, start.plusSeconds(600), 2));
+        }
+        cells.add(new ReportData.Cell("old", "se", 9, false, null)); // no times: left out and counted
+        String html = new HtmlReport(new ReportData("r", base.runs(), base.evaluations(), base.summary(), cells)).render();
+        String timeline = chart(html, HtmlReport.TIMELINE_CHART);
+        assertEquals(List.of("se", "baseline", "x&lt;/svg&gt;&lt;script&gt;alert(1)&lt;/script&gt;"),
+                ChartsTest.series(timeline), "a series per variant, in order of first start");
+        assertEquals(6, timeline.split("class=\"bar\"", -1).length - 1);
+        assertTrue(timeline.contains("wall time since the first cell started (min)"), "35 minutes in minutes");
+        assertTrue(timeline.contains("se seed 1: 0:00:00 to 0:10:00 (0:10:00), 2 executors"));
+        assertTrue(timeline.contains("fill=\"" + Palette.colour(1) + "\""), "se keeps its summary colour");
+        ChartsTest.assertWellFormedNumbers(timeline);
+        assertTrue(html.contains("Left out: 1 cell(s) without start and end times."));
+    }
+
+    @Test
+    void withoutCellTimesTheTimelineIsANote() {
+        ReportData base = threeVariants();
+        List<ReportData.Cell> cells = new ArrayList<>();
+        base.runs().forEach(r -> cells.add(new ReportData.Cell(r.runId(), r.variant(), r.seed(), false, null)));
+        for (ReportData data : List.of(base, new ReportData("r", base.runs(), base.evaluations(), base.summary(), cells))) {
+            String html = new HtmlReport(data).render();
+            assertFalse(html.contains("id=\"" + HtmlReport.TIMELINE_CHART + "\""));
+            assertFalse(html.contains("<h2>Timeline</h2>"));
+            assertTrue(html.contains("No timeline: the cells table has no start and end times"));
         }
     }
 

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code attnspark report} end to end: synthetic result tables with the real schemas, the command, and the
  * page rendered by headless Chromium (Debian package {@code chromium}, installed by {@code jobs/setup.sh})
- * with networking off: the rendered DOM has one series per variant in every chart and a summary row per
- * variant, and the screenshot is not blank.
+ * with networking off: the rendered DOM has one series per variant in every chart (the timeline included) and a
+ * summary row per variant, and the screenshot is not blank.
  */
 class ReportBrowserTest {
 
@@ -60,6 +60,7 @@ class ReportBrowserTest {
     void chromiumRendersOneSeriesPerVariantAndAVisiblePage() throws Exception {
         Path results = dir.resolve("ablation");
         ResultTablesFixture.write(spark, results, ResultTablesFixture.VARIANTS, SEEDS, EPOCHS);
+        ResultTablesFixture.writeCells(spark, results, ResultTablesFixture.VARIANTS, SEEDS);
         Path report = dir.resolve("out/sub/report.html");
         assertEquals(0, Main.run("report", "--results", results.toString(), "--out", report.toString()));
         assertTrue(Files.size(report) > 1000, "report is written");
@@ -71,7 +72,8 @@ class ReportBrowserTest {
         Path domFile = dir.resolve("dom.html");
         runBrowser(chromium, profile, domFile, "--dump-dom", url);
         String dom = Files.readString(domFile, StandardCharsets.UTF_8);
-        for (String chart : List.of(HtmlReport.ACCURACY_CHART, HtmlReport.CURVES_CHART, HtmlReport.THROUGHPUT_CHART)) {
+        for (String chart : List.of(HtmlReport.ACCURACY_CHART, HtmlReport.CURVES_CHART, HtmlReport.THROUGHPUT_CHART,
+                HtmlReport.TIMELINE_CHART)) {
             Map<String, Integer> series = seriesPerVariant(svg(dom, chart));
             assertEquals(ResultTablesFixture.VARIANTS.size(), series.size(), chart + ": one series per variant, got " + series);
             for (String variant : ResultTablesFixture.VARIANTS) {
@@ -82,6 +84,8 @@ class ReportBrowserTest {
         assertEquals(ResultTablesFixture.VARIANTS.size(), count(curves, "<polyline"), "a polyline per variant");
         assertEquals(ResultTablesFixture.VARIANTS.size() * EPOCHS, count(curves, "<circle class=\"point\""),
                 "a point per variant and epoch");
+        assertEquals(ResultTablesFixture.VARIANTS.size() * SEEDS, count(svg(dom, HtmlReport.TIMELINE_CHART), "<rect class=\"bar"),
+                "a timeline bar per cell");
         String table = between(dom, "<table class=\"summary\">", "</table>");
         List<String> rows = new ArrayList<>();
         Matcher m = Pattern.compile("<tr data-variant=\"([^\"]*)\"").matcher(table);

@@ -6,16 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.attnspark.TestSpark;
 import io.attnspark.ablation.AblationRunner;
+import io.attnspark.ablation.SummaryTable;
 import io.attnspark.data.BadInputException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link ReportTables} on the optional {@code cells} table (the other tables: ReportCommandTest, ReportBrowserTest). */
+/**
+ * {@link ReportTables} on the optional {@code cells} table, its times, and summary columns added later (the other
+ * tables: ReportCommandTest, ReportBrowserTest).
+ */
 class ReportTablesTest {
 
     @TempDir Path dir;
@@ -59,5 +67,45 @@ class ReportTablesTest {
         BadInputException e = assertThrows(BadInputException.class, () -> ReportTables.read(spark, dir.toString()));
         assertTrue(e.getMessage().contains(dir.resolve("tables/cells") + ": cell run-0-1 has status 'pending'"),
                 e.getMessage());
+    }
+
+    @Test
+    void summaryWrittenBeforeTheAddedStatisticsReadsThemAsAbsent() throws Exception {
+        SparkSession spark = TestSpark.session();
+        ResultTablesFixture.write(spark, dir, List.of("baseline", "se"), 2, 1);
+        Path summary = dir.resolve("tables/summary");
+        Path old = dir.resolve("old-summary");
+        spark.read().parquet(summary.toString()).drop(SummaryTable.ADDED_COLUMNS.toArray(String[]::new))
+                .coalesce(1).write().parquet(old.toString());
+        try (Stream<Path> files = Files.walk(summary)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+        Files.move(old, summary);
+
+        ReportData.VariantSummary se = ReportTables.read(spark, dir.toString()).summaryOf("se").orElseThrow();
+        assertEquals(0.01, se.unpaired().pValue(), 1e-12, "the old columns are read");
+        assertTrue(Double.isNaN(se.unpaired().pValueHolm()));
+        assertTrue(Double.isNaN(se.unpaired().minimalDetectableDifference()));
+        assertEquals(ReportData.Difference.NONE, se.paired());
+        assertEquals(0, se.pairedSeeds());
+    }
+
+    @Test
+    void summaryStatisticsAndCellTimesAreRead() {
+        SparkSession spark = TestSpark.session();
+        ResultTablesFixture.write(spark, dir, List.of("baseline", "se"), 2, 1);
+        ResultTablesFixture.writeCells(spark, dir, List.of("baseline", "se"), 2);
+        ReportData data = ReportTables.read(spark, dir.toString());
+        ReportData.VariantSummary se = data.summaryOf("se").orElseThrow();
+        assertEquals(0.01, se.unpaired().pValueHolm(), 1e-12, "one comparison: adjusted = raw");
+        assertEquals(0.012, se.unpaired().minimalDetectableDifference(), 1e-12);
+        assertEquals(2, se.pairedSeeds());
+        assertEquals(0.002, se.paired().pValueHolm(), 1e-12);
+        assertEquals(4, data.cells().size());
+        ReportData.Cell first = data.cells().stream().filter(c -> c.runId().equals("run-0-1")).findFirst().orElseThrow();
+        assertEquals(Instant.ofEpochMilli(1_700_000_000_000L), first.startedAt());
+        assertEquals(Instant.ofEpochMilli(1_700_000_600_000L), first.finishedAt());
+        assertEquals(2, first.executors());
+        assertTrue(first.timed());
     }
 }

@@ -1,5 +1,6 @@
 package io.attnspark.report;
 
+import io.attnspark.ablation.AblationRunner;
 import io.attnspark.ablation.SummaryTable;
 import io.attnspark.dist.RunTables;
 import java.nio.file.Path;
@@ -10,6 +11,8 @@ import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Synthetic ablation result tables with the real schemas: variants x seeds x epochs, accuracies that rise
@@ -19,6 +22,17 @@ final class ResultTablesFixture {
 
     /** The variants written, in the summary's (the plan's) order, which the report keeps. */
     static final List<String> VARIANTS = List.of("baseline", "se reduction=8", "cbam <k=7> & \"x\"");
+
+    /** The {@code cells} table with the timing columns, spelled out (the ablation job adds them to its schema). */
+    static final StructType TIMED_CELLS_SCHEMA = new StructType()
+            .add("run_id", DataTypes.StringType, false)
+            .add("variant", DataTypes.StringType, false)
+            .add("seed", DataTypes.LongType, false)
+            .add("status", DataTypes.StringType, false)
+            .add("error", DataTypes.StringType, true)
+            .add("started_at", DataTypes.TimestampType, true)
+            .add("finished_at", DataTypes.TimestampType, true)
+            .add("executors", DataTypes.IntegerType, true);
 
     private ResultTablesFixture() {}
 
@@ -65,15 +79,46 @@ final class ResultTablesFixture {
             Double std = seeds > 1 ? Math.sqrt(Math.max(0, (sumSq - seeds * mean * mean) / (seeds - 1))) : null;
             boolean baseline = variant.equals(SummaryTable.BASELINE);
             double baseMean = 0.80 + 0.03 * epochs + 0.002 * (seeds + 1) / 2.0;
+            // The seeds are shared with the baseline and every seed gains the same: the paired spread is 0.
+            double diff = mean - baseMean;
             summary.add(RowFactory.create(variant, baseline ? "none" : "se", seeds, mean, std, 0.99, 0.001, params,
                     (double) params / baseParams - 1, macs, (double) macs / baseMacs - 1, 900.0 - 50 * v,
-                    baseline ? null : mean - baseMean, baseline ? null : mean - baseMean - 0.004,
-                    baseline ? null : mean - baseMean + 0.004, baseline ? null : 0.01 * v));
+                    baseline ? null : diff, baseline ? null : diff - 0.004, baseline ? null : diff + 0.004,
+                    baseline ? null : 0.01 * v, baseline ? null : Math.min(1, 0.01 * v * (variants.size() - 1)),
+                    baseline ? null : 0.012, baseline ? null : seeds, baseline ? null : diff,
+                    baseline ? null : diff - 0.001, baseline ? null : diff + 0.001, baseline ? null : 0.001 * v,
+                    baseline ? null : 0.002 * v, baseline ? null : 0.003));
         }
         String tables = dir.resolve("tables").toString();
         spark.createDataFrame(runs, RunTables.RUNS_SCHEMA).coalesce(1).write().parquet(tables + "/runs");
         spark.createDataFrame(rounds, RunTables.ROUNDS_SCHEMA).coalesce(1).write().parquet(tables + "/rounds");
         spark.createDataFrame(summary, SummaryTable.SCHEMA).coalesce(1).write().parquet(tables + "/summary");
+    }
+
+    /**
+     * Writes a {@code cells} table with the start, end and executors of each cell: every variant x seed, run two
+     * at a time in plan order, each 10 minutes long on 2 executors, the last cell failed.
+     *
+     * @param spark the session
+     * @param dir the ablation's output folder
+     * @param variants the variant labels
+     * @param seeds seeds per variant
+     */
+    static void writeCells(SparkSession spark, Path dir, List<String> variants, int seeds) {
+        long start = 1_700_000_000_000L;
+        List<Row> cells = new ArrayList<>();
+        int i = 0;
+        for (int v = 0; v < variants.size(); v++) {
+            for (int seed = 1; seed <= seeds; seed++, i++) {
+                boolean last = v == variants.size() - 1 && seed == seeds;
+                long from = start + (i / 2) * 600_000L + (i % 2) * 30_000L;
+                cells.add(RowFactory.create("run-" + v + "-" + seed, variants.get(v), (long) seed,
+                        last ? AblationRunner.CELL_FAILED : AblationRunner.CELL_FINISHED, last ? "NaN loss" : null,
+                        new Timestamp(from), new Timestamp(from + 600_000L), 2));
+            }
+        }
+        spark.createDataFrame(cells, TIMED_CELLS_SCHEMA).coalesce(1).write()
+                .parquet(dir.resolve("tables/cells").toString());
     }
 
     private static Row round(String runId, int round, double epoch, Double top1) {

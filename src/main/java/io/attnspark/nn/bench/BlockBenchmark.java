@@ -13,6 +13,7 @@ import ai.djl.training.ParameterStore;
 import io.attnspark.nn.AttentionBlock;
 import io.attnspark.nn.AttentionOptions;
 import io.attnspark.nn.Attentions;
+import io.attnspark.stats.Medians;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -105,8 +106,7 @@ public final class BlockBenchmark {
                 step(manager, block, in);
                 times[i] = (System.nanoTime() - start) / 1e6;
             }
-            java.util.Arrays.sort(times); // the median resists the stalls of a noisy machine
-            double millis = steps % 2 == 1 ? times[steps / 2] : (times[steps / 2 - 1] + times[steps / 2]) / 2;
+            double millis = Medians.of(times); // the median resists the stalls of a noisy machine
             long peak = PeakMemory.growthSince(rssBefore);
             return new Result(name, shape, millis, peak);
         }
