@@ -27,6 +27,11 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class ReportTables {
 
+    /** The {@code cells} columns read here (tables written before its timeline columns have only these). */
+    private static final StructType CELLS_COLUMNS = new StructType(Arrays.stream(AblationRunner.CELLS_SCHEMA.fields())
+            .filter(f -> List.of("run_id", "variant", "seed", "status", "error").contains(f.name()))
+            .toArray(StructField[]::new));
+
     /** The tables' folder under an ablation's output folder. */
     public static final String TABLES = "tables";
 
@@ -91,10 +96,9 @@ public final class ReportTables {
         String cellsPath = base + "/" + TABLES + "/cells";
         List<ReportData.Cell> cells = new ArrayList<>();
         if (exists(spark, cellsPath)) {
-            Dataset<Row> cellsTable = table(spark, cellsPath, AblationRunner.CELLS_SCHEMA,
+            Dataset<Row> cellsTable = table(spark, cellsPath, CELLS_COLUMNS,
                     "`attnspark ablate` rewrites it at the end of each job");
-            for (Row r : select(cellsTable, AblationRunner.CELLS_SCHEMA, AblationRunner.CELLS_SCHEMA.fieldNames())
-                    .collectAsList()) {
+            for (Row r : select(cellsTable, CELLS_COLUMNS, CELLS_COLUMNS.fieldNames()).collectAsList()) {
                 String status = r.getString(3);
                 if (!AblationRunner.CELL_FINISHED.equals(status) && !AblationRunner.CELL_FAILED.equals(status)) {
                     throw new BadInputException(String.format(Locale.ROOT,
