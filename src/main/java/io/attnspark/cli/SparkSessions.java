@@ -1,5 +1,6 @@
 package io.attnspark.cli;
 
+import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
@@ -20,6 +21,19 @@ public final class SparkSessions {
      * @return the session
      */
     public static SparkSession getOrCreate(String appName, String master) {
+        return getOrCreate(appName, master, Map.of());
+    }
+
+    /**
+     * Gets or creates the session for a job that needs some Spark settings unless spark-submit or
+     * {@code spark-defaults.conf} set them otherwise (they only take effect in a new session).
+     *
+     * @param appName the application name shown in Spark's logs and UI
+     * @param master the master to use when none was given by spark-submit, or null for local[*]
+     * @param defaults Spark settings to use where none is given
+     * @return the session
+     */
+    public static SparkSession getOrCreate(String appName, String master, Map<String, String> defaults) {
         SparkConf conf = new SparkConf(true); // picks up spark.* system properties set by spark-submit
         if (!conf.contains("spark.master") || master != null) {
             conf.setMaster(master == null ? "local[*]" : master);
@@ -31,6 +45,7 @@ public final class SparkSessions {
         }
         conf.setIfMissing("spark.app.name", appName);
         conf.setIfMissing("spark.sql.shuffle.partitions", "8");
+        defaults.forEach(conf::setIfMissing);
         return SparkSession.builder().config(conf).getOrCreate();
     }
 }

@@ -54,6 +54,8 @@ public final class DistributedTrainer {
     private final SyncSchedule sync;
     private final ParameterLayout layout;
     private final int evalBatchSize;
+    // Owns this trainer's replicas in the executors' pools: another run never borrows them.
+    private final String replicaOwner = java.util.UUID.randomUUID().toString();
 
     /**
      * Creates a trainer.
@@ -188,87 +190,92 @@ public final class DistributedTrainer {
         long startNanos = System.nanoTime() - (long) (start.elapsedSeconds() * 1e9);
         long trained = start.trainedSamples();
         List<String> devices = List.of();
-        for (int round = start.nextRound(); round < totalRounds; round++) {
-            long from = sync.firstStep(round);
-            long to = sync.endStep(round, totalSteps);
-            long roundStart = System.nanoTime();
-            Broadcast<ReplicaState> state = jsc.broadcast(new ReplicaState(parameters, momentum));
-            double broadcastSeconds = seconds(roundStart);
-            RoundAccumulator sum;
-            String roundName = String.format(Locale.ROOT, "round %d/%d", round + 1, totalRounds);
-            int r = round;
-            try {
-                sum = guarded(guard, roundName, () -> trainRound(trainShards, state, r, from, to));
-            } finally {
-                state.destroy(false);
-            }
-            float[] average = sum.averageParameters();
-            if (sync.serverMomentum() > 0) {
-                if (velocity == null) {
-                    velocity = new float[average.length];
+        LiveTrainers.started(replicaOwner);
+        try {
+            for (int round = start.nextRound(); round < totalRounds; round++) {
+                long from = sync.firstStep(round);
+                long to = sync.endStep(round, totalSteps);
+                long roundStart = System.nanoTime();
+                Broadcast<ReplicaState> state = jsc.broadcast(new ReplicaState(parameters, momentum));
+                double broadcastSeconds = seconds(roundStart);
+                RoundAccumulator sum;
+                String roundName = String.format(Locale.ROOT, "round %d/%d", round + 1, totalRounds);
+                int r = round;
+                try {
+                    sum = guarded(guard, roundName, () -> trainRound(trainShards, state, r, from, to));
+                } finally {
+                    state.destroy(false);
                 }
-                parameters = withServerMomentum(parameters, average, velocity, trainable);
-            } else {
-                parameters = average;
-            }
-            momentum = sum.averageMomentum();
-            double roundSeconds = seconds(roundStart);
-            trained += sum.stats().samples();
-            devices = List.copyOf(sum.devices());
+                float[] average = sum.averageParameters();
+                if (sync.serverMomentum() > 0) {
+                    if (velocity == null) {
+                        velocity = new float[average.length];
+                    }
+                    parameters = withServerMomentum(parameters, average, velocity, trainable);
+                } else {
+                    parameters = average;
+                }
+                momentum = sum.averageMomentum();
+                double roundSeconds = seconds(roundStart);
+                trained += sum.stats().samples();
+                devices = List.copyOf(sum.devices());
 
-            boolean epochEnds = to / stepsPerEpoch > from / stepsPerEpoch || to == totalSteps;
-            StepStats test = null;
-            double evalSeconds = 0;
-            if (epochEnds && testShards != null) {
-                long evalStart = System.nanoTime();
-                float[] evaluated = parameters;
-                test = guarded(guard, "the evaluation after " + roundName, () -> evaluate(testShards, evaluated));
-                evalSeconds = seconds(evalStart);
+                boolean epochEnds = to / stepsPerEpoch > from / stepsPerEpoch || to == totalSteps;
+                StepStats test = null;
+                double evalSeconds = 0;
+                if (epochEnds && testShards != null) {
+                    long evalStart = System.nanoTime();
+                    float[] evaluated = parameters;
+                    test = guarded(guard, "the evaluation after " + roundName, () -> evaluate(testShards, evaluated));
+                    evalSeconds = seconds(evalStart);
+                }
+                double[] tasks = sum.taskSeconds();
+                double slowestTask = tasks[tasks.length - 1];
+                double[] compute = sum.computeSeconds();
+                double[] load = sum.loadSeconds();
+                double median = Medians.of(tasks);
+                if (tasks.length > 1 && slowestTask > 1.5 * median && slowestTask - median > 1.0) {
+                    LOG.warn(String.format(Locale.ROOT,
+                            "round %d: slowest task %.1f s, median %.1f s, fastest %.1f s: a straggler holds the round",
+                            round, slowestTask, median, tasks[0]));
+                }
+                RoundMetrics metrics =
+                        new RoundMetrics(
+                                round,
+                                (double) to / stepsPerEpoch,
+                                from,
+                                (int) (to - from),
+                                plan.schedule().rate(to - 1),
+                                sum.stats().samples(),
+                                sum.stats().meanLoss(),
+                                sum.stats().accuracy(),
+                                test == null ? Double.NaN : test.meanLoss(),
+                                test == null ? Double.NaN : test.accuracy(),
+                                test == null ? Double.NaN : test.top5Accuracy(),
+                                roundSeconds,
+                                compute[compute.length - 1],
+                                load[load.length - 1],
+                                Math.max(0, roundSeconds - broadcastSeconds - slowestTask),
+                                broadcastSeconds,
+                                evalSeconds,
+                                0,
+                                tasks[0],
+                                median,
+                                slowestTask);
+                rounds.add(metrics);
+                if (checkpoint != null && ((round + 1) % checkpointEvery == 0 || round + 1 == totalRounds)) {
+                    long checkpointStart = System.nanoTime();
+                    checkpoint.accept(new TrainingState(round + 1, parameters, momentum, List.copyOf(rounds), trained,
+                            seconds(startNanos), velocity));
+                    metrics = metrics.withCheckpointSeconds(seconds(checkpointStart));
+                    rounds.set(rounds.size() - 1, metrics);
+                }
+                if (listener != null) {
+                    listener.roundFinished(metrics, totalRounds, seconds(startNanos));
+                }
             }
-            double[] tasks = sum.taskSeconds();
-            double slowestTask = tasks[tasks.length - 1];
-            double[] compute = sum.computeSeconds();
-            double[] load = sum.loadSeconds();
-            double median = Medians.of(tasks);
-            if (tasks.length > 1 && slowestTask > 1.5 * median && slowestTask - median > 1.0) {
-                LOG.warn(String.format(Locale.ROOT,
-                        "round %d: slowest task %.1f s, median %.1f s, fastest %.1f s: a straggler holds the round",
-                        round, slowestTask, median, tasks[0]));
-            }
-            RoundMetrics metrics =
-                    new RoundMetrics(
-                            round,
-                            (double) to / stepsPerEpoch,
-                            from,
-                            (int) (to - from),
-                            plan.schedule().rate(to - 1),
-                            sum.stats().samples(),
-                            sum.stats().meanLoss(),
-                            sum.stats().accuracy(),
-                            test == null ? Double.NaN : test.meanLoss(),
-                            test == null ? Double.NaN : test.accuracy(),
-                            test == null ? Double.NaN : test.top5Accuracy(),
-                            roundSeconds,
-                            compute[compute.length - 1],
-                            load[load.length - 1],
-                            Math.max(0, roundSeconds - broadcastSeconds - slowestTask),
-                            broadcastSeconds,
-                            evalSeconds,
-                            0,
-                            tasks[0],
-                            median,
-                            slowestTask);
-            rounds.add(metrics);
-            if (checkpoint != null && ((round + 1) % checkpointEvery == 0 || round + 1 == totalRounds)) {
-                long checkpointStart = System.nanoTime();
-                checkpoint.accept(new TrainingState(round + 1, parameters, momentum, List.copyOf(rounds), trained,
-                        seconds(startNanos), velocity));
-                metrics = metrics.withCheckpointSeconds(seconds(checkpointStart));
-                rounds.set(rounds.size() - 1, metrics);
-            }
-            if (listener != null) {
-                listener.roundFinished(metrics, totalRounds, seconds(startNanos));
-            }
+        } finally {
+            LiveTrainers.ended(replicaOwner);
         }
         return new TrainingResult(parameters, rounds, seconds(startNanos), trained, devices);
     }
@@ -279,12 +286,12 @@ public final class DistributedTrainer {
 
     private RoundAccumulator trainRound(
             JavaRDD<ShardData> trainShards, Broadcast<ReplicaState> state, int round, long from, long to) {
-        ModelSpec model = spec;
+        ReplicaPool.Claim claim = claim();
         TrainingPlan trainingPlan = plan;
         Normalization norm = normalization;
         return trainShards
                 .mapPartitionsWithIndex(
-                        (shard, it) -> trainShard(shard, it, state, model, trainingPlan, norm, round, from, to), true)
+                        (shard, it) -> trainShard(shard, it, state, claim, trainingPlan, norm, round, from, to), true)
                 .treeAggregate(new RoundAccumulator(), RoundAccumulator::merge, RoundAccumulator::merge, sync.treeDepth());
     }
 
@@ -292,7 +299,7 @@ public final class DistributedTrainer {
             int shard,
             Iterator<ShardData> shardData,
             Broadcast<ReplicaState> state,
-            ModelSpec spec,
+            ReplicaPool.Claim claim,
             TrainingPlan plan,
             Normalization normalization,
             int round,
@@ -303,7 +310,7 @@ public final class DistributedTrainer {
         TaskContext task = TaskContext.get();
         TorchRuntime.useIntraOpThreads(DeviceAssignment.threadsForTask(task));
         Device device = DeviceAssignment.forTask(task);
-        Replica replica = ReplicaPool.borrow(spec, device);
+        Replica replica = ReplicaPool.borrow(claim, device);
         boolean healthy = false;
         try {
             ReplicaState s = state.value();
@@ -327,7 +334,7 @@ public final class DistributedTrainer {
             return List.of(result).iterator();
         } finally {
             if (healthy) {
-                ReplicaPool.release(replica, device);
+                ReplicaPool.release(claim, replica, device);
             } else {
                 replica.close();
             }
@@ -343,12 +350,12 @@ public final class DistributedTrainer {
      */
     public StepStats evaluate(JavaRDD<ShardData> testShards, float[] parameters) {
         Broadcast<float[]> state = jsc.broadcast(parameters);
-        ModelSpec model = spec;
+        ReplicaPool.Claim claim = claim();
         Normalization norm = normalization;
         int batch = evalBatchSize;
         try {
             return testShards
-                    .map(data -> evaluateShard(data, state, model, norm, batch))
+                    .map(data -> evaluateShard(data, state, claim, norm, batch))
                     .treeReduce(StepStats::plus, sync.treeDepth());
         } finally {
             state.destroy(false);
@@ -356,14 +363,14 @@ public final class DistributedTrainer {
     }
 
     private static StepStats evaluateShard(
-            ShardData data, Broadcast<float[]> state, ModelSpec spec, Normalization normalization, int batch) {
+            ShardData data, Broadcast<float[]> state, ReplicaPool.Claim claim, Normalization normalization, int batch) {
         if (data.size() == 0) {
             return StepStats.EMPTY;
         }
         TaskContext task = TaskContext.get();
         TorchRuntime.useIntraOpThreads(DeviceAssignment.threadsForTask(task));
         Device device = DeviceAssignment.forTask(task);
-        Replica replica = ReplicaPool.borrow(spec, device);
+        Replica replica = ReplicaPool.borrow(claim, device);
         boolean healthy = false;
         try {
             replica.setState(state.value(), null);
@@ -372,11 +379,16 @@ public final class DistributedTrainer {
             return stats;
         } finally {
             if (healthy) {
-                ReplicaPool.release(replica, device);
+                ReplicaPool.release(claim, replica, device);
             } else {
                 replica.close();
             }
         }
+    }
+
+    /** What this trainer's tasks ask the executors' replica pools for, with the trainers running now. */
+    private ReplicaPool.Claim claim() {
+        return new ReplicaPool.Claim(spec, replicaOwner, LiveTrainers.snapshot(replicaOwner));
     }
 
     /**

@@ -12,7 +12,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The {@code runs} and {@code rounds} result tables (Parquet, appended, keyed by run id). Spark's
- * file committer makes each append all-or-nothing.
+ * file committer makes each append all-or-nothing; appends to one table take turns ({@link TableWriters}),
+ * as the concurrent cells of an ablation would otherwise break each other's commits.
  */
 public final class RunTables {
 
@@ -110,7 +111,8 @@ public final class RunTables {
                     r.taskMedianSeconds(),
                     r.taskMaxSeconds()));
         }
-        spark.createDataFrame(rows, ROUNDS_SCHEMA).coalesce(1).write().mode(SaveMode.Append).parquet(path);
+        TableWriters.exclusively(path,
+                () -> spark.createDataFrame(rows, ROUNDS_SCHEMA).coalesce(1).write().mode(SaveMode.Append).parquet(path));
     }
 
     /**
@@ -128,10 +130,10 @@ public final class RunTables {
         Object[] converted = values.clone();
         int config = RUNS_SCHEMA.fieldIndex("config");
         converted[config] = scala.jdk.javaapi.CollectionConverters.asScala((Map<?, ?>) values[config]);
-        spark.createDataFrame(List.of(RowFactory.create(converted)), RUNS_SCHEMA)
+        TableWriters.exclusively(path, () -> spark.createDataFrame(List.of(RowFactory.create(converted)), RUNS_SCHEMA)
                 .coalesce(1)
                 .write()
                 .mode(SaveMode.Append)
-                .parquet(path);
+                .parquet(path));
     }
 }

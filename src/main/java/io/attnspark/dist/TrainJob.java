@@ -279,15 +279,18 @@ public final class TrainJob {
      * @return true if the table exists and has a row with that run id
      */
     public boolean tableHasRun(String table, String runId) {
-        try {
-            org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(table);
-            if (!path.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(path)) {
-                return false;
+        // Inside the turn: another cell's first append creates the folder before it holds a Parquet file.
+        return TableWriters.exclusively(table, () -> {
+            try {
+                org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(table);
+                if (!path.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(path)) {
+                    return false;
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return spark.read().parquet(table).filter(functions.col("run_id").equalTo(runId)).count() > 0;
+            return spark.read().parquet(table).filter(functions.col("run_id").equalTo(runId)).count() > 0;
+        });
     }
 
     private static int executors(JavaSparkContext jsc) {

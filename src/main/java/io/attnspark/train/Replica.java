@@ -66,7 +66,12 @@ public final class Replica implements AutoCloseable {
      */
     public static Replica create(ModelSpec spec, Device device) {
         NativeWarnings.consumeOnce();
-        return new Replica(spec, device);
+        // Initialisation draws from the engine's process-wide generator: a replica built by one thread
+        // between another's seeding and its draws in initialParameters would change that run's start
+        // (concurrent ablation cells build replicas while others compute their initial parameters).
+        synchronized (Replica.class) {
+            return new Replica(spec, device);
+        }
     }
 
     /**

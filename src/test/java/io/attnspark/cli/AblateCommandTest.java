@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.attnspark.ablation.AblationPlan;
 import io.attnspark.ablation.AblationRunner;
+import io.attnspark.ablation.ParallelCells;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -84,6 +85,34 @@ class AblateCommandTest {
                 "ablation.variants=[{name=baseline, model.attention=none},{name=se, model.attention=sse}]",
                 "ablation.seeds=[1]");
         assertError("variant baseline seed 1: train.lr = -1", "train.lr=-1", "ablation.seeds=[1]");
+    }
+
+    @Test
+    void parallelCellsIsAutoOrAWholeNumberOfCells() {
+        assertEquals(ParallelCells.fitting(), AblateCommand.parallelCells(config()), "the default is auto");
+        assertEquals(ParallelCells.atMost(3), AblateCommand.parallelCells(config("ablation.parallel-cells=3")));
+        assertEquals(ParallelCells.atMost(1), AblateCommand.parallelCells(config("ablation.parallel-cells=\"1\"")));
+        assertTrue(ParallelCells.atMost(1).oneAtATime());
+        assertEquals(2, ParallelCells.fitting().cellsAtOnce(4, 2), "4 slots, 2 replicas per cell");
+        assertEquals(1, ParallelCells.fitting().cellsAtOnce(2, 64), "a cell wider than the cluster: still one");
+        assertEquals(3, ParallelCells.atMost(3).cellsAtOnce(64, 4), "a number caps what fits");
+        assertEquals(2, ParallelCells.atMost(3).cellsAtOnce(4, 2), "but never more than fit");
+    }
+
+    @Test
+    void badParallelCellsNamesTheKeyAndTheValue() {
+        for (String value : List.of("0", "-2", "1.5", "many", "\"\"")) {
+            ConfigError e = assertThrows(ConfigError.class,
+                    () -> AblateCommand.parallelCells(config("ablation.parallel-cells=" + value)), value);
+            String shown = value.equals("\"\"") ? "" : value;
+            assertTrue(e.getMessage().startsWith("ablation.parallel-cells = " + shown + " is invalid: give \"auto\""),
+                    e.getMessage());
+        }
+        ConfigError list = assertThrows(ConfigError.class,
+                () -> AblateCommand.parallelCells(config("ablation.parallel-cells=[2]")));
+        assertTrue(list.getMessage().contains("ablation.parallel-cells"), list.getMessage());
+        assertEquals(2, Main.run("ablate", "--conf", "conf/ablation-fmnist.conf", "ablation.parallel-cells=0"),
+                "exit code 2 before Spark starts");
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.attnspark.TestImages;
 import io.attnspark.TestSpark;
 import io.attnspark.ablation.AblationPlan;
 import io.attnspark.ablation.AblationRunner;
+import io.attnspark.ablation.ParallelCells;
 import io.attnspark.dist.DistributedTrainer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -98,7 +99,7 @@ class AblateJobTest {
         AblationPlan plan = AblateCommand.plan(config);
         List<AblationRunner.PlannedCell> wholeCells = AblateCommand.cells(plan, config.without("ablation"), whole);
         List<AblationRunner.PlannedCell> killedCells = AblateCommand.cells(plan, config.without("ablation"), killed);
-        new AblationRunner(spark, whole, 0, quiet).run(plan, wholeCells, () -> null);
+        new AblationRunner(spark, whole, 0, ParallelCells.atMost(1), quiet).run(plan, wholeCells, () -> null);
 
         AtomicInteger cellsStarted = new AtomicInteger();
         Supplier<DistributedTrainer.RoundListener> killInSecondCell = () -> {
@@ -109,9 +110,10 @@ class AblateJobTest {
                 }
             };
         };
-        assertThrows(Killed.class, () -> new AblationRunner(spark, killed, 0, quiet).run(plan, killedCells,
+        ParallelCells one = ParallelCells.atMost(1);
+        assertThrows(Killed.class, () -> new AblationRunner(spark, killed, 0, one, quiet).run(plan, killedCells,
                 killInSecondCell));
-        AblationRunner.Outcome resumed = new AblationRunner(spark, killed, 0, quiet).run(plan, killedCells, () -> null);
+        AblationRunner.Outcome resumed = new AblationRunner(spark, killed, 0, one, quiet).run(plan, killedCells, () -> null);
         assertEquals(List.of(AblationRunner.Status.SKIPPED, AblationRunner.Status.FINISHED), resumed.statuses());
 
         for (String t : List.of("runs", "rounds")) {
@@ -181,6 +183,34 @@ class AblateJobTest {
                 text);
         assertTrue(text.contains("estimated time of the cells left"), text);
         assertTrue(java.nio.file.Files.notExists(Path.of(out, "tables")), "a dry run trains nothing");
+    }
+
+    @Test
+    void dryRunForAClusterPrintsTheWavesAndKeepsTheEstimates(@TempDir Path dir) throws IOException {
+        SparkSession spark = TestSpark.session();
+        String table = dir.resolve("table").toString();
+        TestImages.writeTable(spark, table, 130, 30, 10, 4);
+        String out = dir.resolve("ablation").toString();
+        List<String> cli = new ArrayList<>(List.of("ablate", "--dry-run", "--executors", "3"));
+        cli.addAll(args(table, out, "ablation.seeds=[1,2,3]", "sync.shards=1"));
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, Main.run(cli.toArray(String[]::new)));
+        } finally {
+            System.setOut(original);
+        }
+        String text = captured.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("schedule on 3 executors x 1 cores: 3 task slots"), text);
+        // 6 cells of one replica on 3 slots: 2 waves of 3.
+        assertEquals(2, text.lines().filter(l -> l.startsWith("wave ")).count(), text);
+        String first = text.lines().filter(l -> l.startsWith("wave   1 ")).findFirst().orElseThrow();
+        assertEquals(3, first.split(", ").length, first);
+        assertTrue(text.contains("estimated time of the cells left"), text);
+        List<String> estimates = Files.readAllLines(Path.of(out, "estimates.tsv"));
+        assertEquals(6, estimates.size(), estimates.toString());
+        assertTrue(Files.notExists(Path.of(out, "tables")), "a dry run trains nothing");
     }
 
     private static double[] values(SparkSession spark, String path, String column, String... order) {
