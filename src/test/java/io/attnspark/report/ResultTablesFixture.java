@@ -18,10 +18,10 @@ import org.apache.spark.sql.types.StructType;
  * Synthetic ablation result tables with the real schemas: variants x seeds x epochs, accuracies that rise
  * with the epoch and differ by variant, the baseline and an attention variant with a name that needs escaping.
  */
-final class ResultTablesFixture {
+public final class ResultTablesFixture {
 
     /** The variants written, in the summary's (the plan's) order, which the report keeps. */
-    static final List<String> VARIANTS = List.of("baseline", "se reduction=8", "cbam <k=7> & \"x\"");
+    public static final List<String> VARIANTS = List.of("baseline", "se reduction=8", "cbam <k=7> & \"x\"");
 
     /** The {@code cells} table with the timing columns, spelled out (the ablation job adds them to its schema). */
     static final StructType TIMED_CELLS_SCHEMA = new StructType()
@@ -45,7 +45,7 @@ final class ResultTablesFixture {
      * @param seeds seeds per variant
      * @param epochs epochs per run
      */
-    static void write(SparkSession spark, Path dir, List<String> variants, int seeds, int epochs) {
+    public static void write(SparkSession spark, Path dir, List<String> variants, int seeds, int epochs) {
         List<Row> runs = new ArrayList<>();
         List<Row> rounds = new ArrayList<>();
         List<Row> summary = new ArrayList<>();
@@ -104,7 +104,7 @@ final class ResultTablesFixture {
      * @param variants the variant labels
      * @param seeds seeds per variant
      */
-    static void writeCells(SparkSession spark, Path dir, List<String> variants, int seeds) {
+    public static void writeCells(SparkSession spark, Path dir, List<String> variants, int seeds) {
         long start = 1_700_000_000_000L;
         List<Row> cells = new ArrayList<>();
         int i = 0;

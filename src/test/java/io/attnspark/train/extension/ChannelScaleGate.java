@@ -1,4 +1,4 @@
-package io.attnspark.model.extension;
+package io.attnspark.train.extension;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;

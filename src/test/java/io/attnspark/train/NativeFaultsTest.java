@@ -1,4 +1,4 @@
-package io.attnspark.model;
+package io.attnspark.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

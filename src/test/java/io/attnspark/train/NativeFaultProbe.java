@@ -1,4 +1,4 @@
-package io.attnspark.model;
+package io.attnspark.train;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -14,9 +14,8 @@ import ai.djl.training.ParameterStore;
 import io.attnspark.nn.AttentionBlock;
 import io.attnspark.nn.AttentionOptions;
 import io.attnspark.nn.Attentions;
+import io.attnspark.model.ModelSpec;
 import io.attnspark.nn.GuardedConvolution;
-import io.attnspark.train.Replica;
-import io.attnspark.train.SgdSettings;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;

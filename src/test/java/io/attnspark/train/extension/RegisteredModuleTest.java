@@ -1,4 +1,4 @@
-package io.attnspark.model.extension;
+package io.attnspark.train.extension;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

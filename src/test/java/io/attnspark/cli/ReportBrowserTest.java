@@ -1,11 +1,12 @@
-package io.attnspark.report;
+package io.attnspark.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.attnspark.cli.Main;
-import io.attnspark.cli.SparkSessions;
+import io.attnspark.report.HtmlReport;
+import io.attnspark.report.Palette;
+import io.attnspark.report.ResultTablesFixture;
 import java.awt.image.BufferedImage;
 import java.io.File;
 import java.io.IOException;
