@@ -65,10 +65,12 @@ public final class GuardedConvolution {
             NDArray sampled = x.get(String.format(Locale.ROOT, ":, :, ::%d, ::%d", stride.get(0), stride.get(1)));
             return ai.djl.nn.convolutional.Conv2d.conv2d(sampled, weight, bias, new Shape(1, 1), padding, dilation, groups).head();
         }
-        if (isDilatedBeyondMap(x.getShape(), w, stride, dilation, groups)) {
+        boolean dilated = dilation.get(0) > 1 || dilation.get(1) > 1;
+        if (dilated && isDilatedBeyondMap(x.getShape(), w, stride, dilation, groups)) {
             return sumOfTaps(x, weight, bias, padding, dilation);
         }
-        return ai.djl.nn.convolutional.Conv2d.conv2d(x, weight, bias, stride, padding, dilation, groups).head();
+        // the very call DJL's Conv2d block makes: no shape look-up added to the common path
+        return x.getNDArrayInternal().convolution(x, weight, bias, stride, padding, dilation, groups).head();
     }
 
     /**
