@@ -34,6 +34,35 @@ public final class DistributedTrainer {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DistributedTrainer.class);
 
+    /**
+     * Where a run's state goes between rounds, and how often.
+     *
+     * @param sink receives the state every {@code every} rounds and after the last one, or null for none
+     * @param every rounds between checkpoints, at least 1
+     */
+    public record Checkpointing(Consumer<TrainingState> sink, int every) {
+
+        /** Checks the interval. */
+        public Checkpointing {
+            if (every < 1) {
+                throw new IllegalArgumentException("rounds between checkpoints must be at least 1, got " + every);
+            }
+        }
+
+        /**
+         * No checkpoints.
+         *
+         * @return the setting
+         */
+        public static Checkpointing none() {
+            return new Checkpointing(null, 1);
+        }
+
+        boolean isDue(int round, int totalRounds) {
+            return sink != null && ((round + 1) % every == 0 || round + 1 == totalRounds);
+        }
+    }
+
     /** Called after every round, on the driver. */
     @FunctionalInterface
     public interface RoundListener {
@@ -122,11 +151,13 @@ public final class DistributedTrainer {
             int stepsPerEpoch,
             RoundListener listener) {
         return train(trainShards, testShards, TrainingState.initial(initialParameters, layout.trainableSize()), totalSteps,
-                stepsPerEpoch, listener, null, 1);
+                stepsPerEpoch, listener, Checkpointing.none(), null);
     }
 
     /**
-     * Trains from a state (the initial one, or one read from a checkpoint) to the last step.
+     * Trains from a state (the initial one, or one read from a checkpoint) to the last step, with every
+     * round's and evaluation's jobs run through a guard that stops the run when an executor dies in
+     * native code.
      *
      * @param trainShards cached shards, partition i = shard i
      * @param testShards cached evaluation shards, or null for no evaluation
@@ -134,38 +165,7 @@ public final class DistributedTrainer {
      * @param totalSteps local steps per replica in the whole run
      * @param stepsPerEpoch local steps per replica and epoch (for evaluation and the epoch column)
      * @param listener told about each round, may be null
-     * @param checkpoint receives the state every {@code checkpointEvery} rounds and after the last
-     *     one, may be null
-     * @param checkpointEvery rounds between checkpoints, at least 1
-     * @return the final parameters and the metrics of every round, those before {@code start}
-     *     included
-     */
-    public TrainingResult train(
-            JavaRDD<ShardData> trainShards,
-            JavaRDD<ShardData> testShards,
-            TrainingState start,
-            long totalSteps,
-            int stepsPerEpoch,
-            RoundListener listener,
-            Consumer<TrainingState> checkpoint,
-            int checkpointEvery) {
-        return train(trainShards, testShards, start, totalSteps, stepsPerEpoch, listener, checkpoint, checkpointEvery,
-                null);
-    }
-
-    /**
-     * Trains from a state to the last step, with every round's and evaluation's jobs run through a
-     * guard that stops the run when an executor dies in native code.
-     *
-     * @param trainShards cached shards, partition i = shard i
-     * @param testShards cached evaluation shards, or null for no evaluation
-     * @param start where to start
-     * @param totalSteps local steps per replica in the whole run
-     * @param stepsPerEpoch local steps per replica and epoch (for evaluation and the epoch column)
-     * @param listener told about each round, may be null
-     * @param checkpoint receives the state every {@code checkpointEvery} rounds and after the last
-     *     one, may be null
-     * @param checkpointEvery rounds between checkpoints, at least 1
+     * @param checkpoints where the state goes, and how often
      * @param guard the run's guard, opened on this thread, or null for none
      * @return the final parameters and the metrics of every round, those before {@code start}
      *     included
@@ -178,8 +178,7 @@ public final class DistributedTrainer {
             long totalSteps,
             int stepsPerEpoch,
             RoundListener listener,
-            Consumer<TrainingState> checkpoint,
-            int checkpointEvery,
+            Checkpointing checkpoints,
             NativeCrashGuard guard) {
         float[] parameters = start.parameters();
         float[] momentum = start.momentum();
@@ -263,9 +262,9 @@ public final class DistributedTrainer {
                                 median,
                                 slowestTask);
                 rounds.add(metrics);
-                if (checkpoint != null && ((round + 1) % checkpointEvery == 0 || round + 1 == totalRounds)) {
+                if (checkpoints.isDue(round, totalRounds)) {
                     long checkpointStart = System.nanoTime();
-                    checkpoint.accept(new TrainingState(round + 1, parameters, momentum, List.copyOf(rounds), trained,
+                    checkpoints.sink().accept(new TrainingState(round + 1, parameters, momentum, List.copyOf(rounds), trained,
                             seconds(startNanos), velocity));
                     metrics = metrics.withCheckpointSeconds(seconds(checkpointStart));
                     rounds.set(rounds.size() - 1, metrics);

@@ -213,7 +213,8 @@ public final class TrainJob {
         TrainingResult result;
         try (NativeCrashGuard guard = NativeCrashGuard.open(spark.sparkContext(), identity)) {
             result = trainer.train(trainShards, testImages > 0 ? testShards : null, start, totalSteps, stepsPerEpoch,
-                    listener, state -> checkpoints.save(id, fingerprint, state), s.checkpointEvery(), guard);
+                    listener, new DistributedTrainer.Checkpointing(state -> checkpoints.save(id, fingerprint, state),
+                            s.checkpointEvery()), guard);
         }
 
         String modelPath = s.output() + "/model";

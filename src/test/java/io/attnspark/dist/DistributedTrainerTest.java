@@ -185,7 +185,8 @@ class DistributedTrainerTest {
             trainable = probe.layout().trainableSize();
         }
         TrainingResult result = new DistributedTrainer(jsc, SPEC, plan, sync, 64)
-                .train(shards, null, TrainingState.initial(initial, trainable), 9, 6, null, null, 1);
+                .train(shards, null, TrainingState.initial(initial, trainable), 9, 6, null,
+                        DistributedTrainer.Checkpointing.none(), null);
         shards.unpersist(false);
 
         // Rounds: steps {0}, {1}, then 3 at a time: {2,3,4}, {5,6,7}, {8}.

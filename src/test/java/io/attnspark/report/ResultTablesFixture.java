@@ -23,17 +23,6 @@ public final class ResultTablesFixture {
     /** The variants written, in the summary's (the plan's) order, which the report keeps. */
     public static final List<String> VARIANTS = List.of("baseline", "se reduction=8", "cbam <k=7> & \"x\"");
 
-    /** The {@code cells} table with the timing columns, spelled out (the ablation job adds them to its schema). */
-    static final StructType TIMED_CELLS_SCHEMA = new StructType()
-            .add("run_id", DataTypes.StringType, false)
-            .add("variant", DataTypes.StringType, false)
-            .add("seed", DataTypes.LongType, false)
-            .add("status", DataTypes.StringType, false)
-            .add("error", DataTypes.StringType, true)
-            .add("started_at", DataTypes.TimestampType, true)
-            .add("finished_at", DataTypes.TimestampType, true)
-            .add("executors", DataTypes.IntegerType, true);
-
     private ResultTablesFixture() {}
 
     /**
@@ -117,7 +106,7 @@ public final class ResultTablesFixture {
                         new Timestamp(from), new Timestamp(from + 600_000L), 2));
             }
         }
-        spark.createDataFrame(cells, TIMED_CELLS_SCHEMA).coalesce(1).write()
+        spark.createDataFrame(cells, AblationRunner.CELLS_SCHEMA).coalesce(1).write()
                 .parquet(dir.resolve("tables/cells").toString());
     }
 
