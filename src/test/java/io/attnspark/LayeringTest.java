@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The dependency rules of ../shared/DESIGN.md, checked on the compiled classes: {@code nn} <- {@code
- * model} <- {@code train} <- {@code dist} <- {@code ablation}, {@code score} <- {@code report} <- {@code
+ * model} <- {@code train} <- {@code distributed} <- {@code ablation}, {@code score} <- {@code report} <- {@code
  * cli}; {@code data} under {@code train}; {@code stats} a leaf that anyone may use. Blocks, models,
  * training and decoding never see Spark; only {@code cli} reads configuration files. Tests follow the
  * same rules as the code they test.
@@ -24,12 +24,12 @@ class LayeringTest {
 
     /** For each package, the project packages it must not use (its layer and those below are allowed). */
     private static final Map<String, List<String>> FORBIDDEN = Map.of(
-            "stats", List.of("nn", "model", "data", "train", "dist", "ablation", "score", "report", "cli"),
-            "nn", List.of("model", "data", "train", "dist", "ablation", "score", "report", "cli"),
-            "data", List.of("nn", "model", "train", "dist", "ablation", "score", "report", "cli"),
-            "model", List.of("data", "train", "dist", "ablation", "score", "report", "cli"),
-            "train", List.of("dist", "ablation", "score", "report", "cli"),
-            "dist", List.of("ablation", "score", "report", "cli"),
+            "stats", List.of("nn", "model", "data", "train", "distributed", "ablation", "score", "report", "cli"),
+            "nn", List.of("model", "data", "train", "distributed", "ablation", "score", "report", "cli"),
+            "data", List.of("nn", "model", "train", "distributed", "ablation", "score", "report", "cli"),
+            "model", List.of("data", "train", "distributed", "ablation", "score", "report", "cli"),
+            "train", List.of("distributed", "ablation", "score", "report", "cli"),
+            "distributed", List.of("ablation", "score", "report", "cli"),
             "ablation", List.of("score", "report", "cli"),
             "score", List.of("ablation", "report", "cli"),
             "report", List.of("score", "cli"));

@@ -1,7 +1,7 @@
 package io.attnspark;
 
 import io.attnspark.data.ImageRecord;
-import io.attnspark.dist.ImageTable;
+import io.attnspark.distributed.ImageTable;
 import io.attnspark.data.PngCodec;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,11 +1,11 @@
 package io.attnspark.ablation;
 
-import io.attnspark.dist.ImageTable;
-import io.attnspark.dist.DistributedTrainer;
-import io.attnspark.dist.NativeCrashException;
-import io.attnspark.dist.PreparedData;
-import io.attnspark.dist.TableWriters;
-import io.attnspark.dist.TrainJob;
+import io.attnspark.distributed.ImageTable;
+import io.attnspark.distributed.DistributedTrainer;
+import io.attnspark.distributed.NativeCrashException;
+import io.attnspark.distributed.PreparedData;
+import io.attnspark.distributed.TableWriters;
+import io.attnspark.distributed.TrainJob;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

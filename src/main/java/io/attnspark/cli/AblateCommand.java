@@ -8,7 +8,7 @@ import io.attnspark.ablation.CellSchedule;
 import io.attnspark.ablation.ClusterSlots;
 import io.attnspark.ablation.ParallelCells;
 import io.attnspark.ablation.Summaries;
-import io.attnspark.dist.TrainJob;
+import io.attnspark.distributed.TrainJob;
 import io.attnspark.model.ModelFacts;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.report.HtmlReport;

@@ -2,7 +2,7 @@ package io.attnspark.cli;
 
 import ai.djl.Device;
 import io.attnspark.data.DecodedImage;
-import io.attnspark.dist.ImageTable;
+import io.attnspark.distributed.ImageTable;
 import io.attnspark.data.PngCodec;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.score.ScoreJob;

@@ -1,7 +1,7 @@
 package io.attnspark.cli;
 
-import io.attnspark.dist.ReplicaState;
-import io.attnspark.dist.RoundAccumulator;
+import io.attnspark.distributed.ReplicaState;
+import io.attnspark.distributed.RoundAccumulator;
 import io.attnspark.model.Backbone;
 import io.attnspark.model.ModelFacts;
 import io.attnspark.stats.Medians;

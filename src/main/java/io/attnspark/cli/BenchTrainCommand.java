@@ -1,14 +1,14 @@
 package io.attnspark.cli;
 
 import ai.djl.Device;
-import io.attnspark.dist.ImageTable;
+import io.attnspark.distributed.ImageTable;
 import io.attnspark.data.Normalization;
 import io.attnspark.data.ShardData;
-import io.attnspark.dist.DistributedTrainer;
-import io.attnspark.dist.RoundMetrics;
-import io.attnspark.dist.ShardSummary;
-import io.attnspark.dist.ShardedTable;
-import io.attnspark.dist.TrainingResult;
+import io.attnspark.distributed.DistributedTrainer;
+import io.attnspark.distributed.RoundMetrics;
+import io.attnspark.distributed.ShardSummary;
+import io.attnspark.distributed.ShardedTable;
+import io.attnspark.distributed.TrainingResult;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.stats.Medians;
 import io.attnspark.train.LearningRateSchedule;

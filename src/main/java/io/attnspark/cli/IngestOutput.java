@@ -1,7 +1,7 @@
 package io.attnspark.cli;
 
 import io.attnspark.data.ImageRecord;
-import io.attnspark.dist.ImageTable;
+import io.attnspark.distributed.ImageTable;
 import java.io.PrintWriter;
 import java.util.Iterator;
 import java.util.List;

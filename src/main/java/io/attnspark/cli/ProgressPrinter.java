@@ -1,7 +1,7 @@
 package io.attnspark.cli;
 
-import io.attnspark.dist.DistributedTrainer;
-import io.attnspark.dist.RoundMetrics;
+import io.attnspark.distributed.DistributedTrainer;
+import io.attnspark.distributed.RoundMetrics;
 import java.io.PrintStream;
 import java.util.Locale;
 

@@ -1,9 +1,9 @@
 package io.attnspark.cli;
 
 import io.attnspark.data.DecodedImage;
-import io.attnspark.dist.ImageTable;
+import io.attnspark.distributed.ImageTable;
 import io.attnspark.data.PngCodec;
-import io.attnspark.dist.TrainJob;
+import io.attnspark.distributed.TrainJob;
 import io.attnspark.model.ModelSpec;
 import java.util.Arrays;
 import java.util.List;

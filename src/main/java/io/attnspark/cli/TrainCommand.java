@@ -1,8 +1,8 @@
 package io.attnspark.cli;
 
-import io.attnspark.dist.SyncSchedule;
-import io.attnspark.dist.TrainJob;
-import io.attnspark.dist.TrainingResult;
+import io.attnspark.distributed.SyncSchedule;
+import io.attnspark.distributed.TrainJob;
+import io.attnspark.distributed.TrainingResult;
 import io.attnspark.model.AttentionPlacement;
 import io.attnspark.model.Backbone;
 import io.attnspark.model.ModelSpec;

@@ -1,7 +1,7 @@
 package io.attnspark.cli;
 
 import io.attnspark.data.BadInputException;
-import io.attnspark.dist.NativeCrashException;
+import io.attnspark.distributed.NativeCrashException;
 import picocli.CommandLine;
 
 /**

@@ -3,7 +3,7 @@ package io.attnspark.report;
 import io.attnspark.ablation.AblationRunner;
 import io.attnspark.ablation.SummaryTable;
 import io.attnspark.data.BadInputException;
-import io.attnspark.dist.RunTables;
+import io.attnspark.distributed.RunTables;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;

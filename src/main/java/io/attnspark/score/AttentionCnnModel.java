@@ -1,7 +1,7 @@
 package io.attnspark.score;
 
 import ai.djl.Device;
-import io.attnspark.dist.DeviceAssignment;
+import io.attnspark.distributed.DeviceAssignment;
 import io.attnspark.train.TorchRuntime;
 import java.util.Arrays;
 import java.util.Iterator;

@@ -1,6 +1,6 @@
 package io.attnspark.score;
 
-import io.attnspark.dist.ImageTable;
+import io.attnspark.distributed.ImageTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;

@@ -1,9 +1,9 @@
 package io.attnspark.score;
 
 import io.attnspark.data.BadInputException;
-import io.attnspark.dist.NativeCrashException;
-import io.attnspark.dist.NativeCrashGuard;
-import io.attnspark.dist.RunIdentity;
+import io.attnspark.distributed.NativeCrashException;
+import io.attnspark.distributed.NativeCrashGuard;
+import io.attnspark.distributed.RunIdentity;
 import io.attnspark.model.ModelSpec;
 import java.io.IOException;
 import java.util.ArrayList;

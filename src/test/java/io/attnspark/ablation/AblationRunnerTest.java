@@ -2,9 +2,9 @@ package io.attnspark.ablation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.attnspark.dist.LostExecutor;
-import io.attnspark.dist.NativeCrashException;
-import io.attnspark.dist.RunIdentity;
+import io.attnspark.distributed.LostExecutor;
+import io.attnspark.distributed.NativeCrashException;
+import io.attnspark.distributed.RunIdentity;
 import org.junit.jupiter.api.Test;
 
 /** What a failed cell's row in the failures and cells tables says. */

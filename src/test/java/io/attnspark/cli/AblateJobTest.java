@@ -11,7 +11,7 @@ import io.attnspark.TestSpark;
 import io.attnspark.ablation.AblationPlan;
 import io.attnspark.ablation.AblationRunner;
 import io.attnspark.ablation.ParallelCells;
-import io.attnspark.dist.DistributedTrainer;
+import io.attnspark.distributed.DistributedTrainer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

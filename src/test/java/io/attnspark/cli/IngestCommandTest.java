@@ -9,7 +9,7 @@ import io.attnspark.data.DecodedImage;
 import io.attnspark.data.FashionMnist;
 import io.attnspark.data.IdxFixtures;
 import io.attnspark.data.ImageFolderFixtures;
-import io.attnspark.dist.ImageTable;
+import io.attnspark.distributed.ImageTable;
 import io.attnspark.data.PngCodec;
 import java.io.DataInputStream;
 import java.io.IOException;

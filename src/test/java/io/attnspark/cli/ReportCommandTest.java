@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.attnspark.ablation.SummaryTable;
-import io.attnspark.dist.RunTables;
+import io.attnspark.distributed.RunTables;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.attnspark.TestImages;
 import io.attnspark.TestSpark;
 import io.attnspark.data.BadInputException;
-import io.attnspark.dist.ImageTable;
+import io.attnspark.distributed.ImageTable;
 import io.attnspark.data.PngCodec;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.score.ScoreJob;

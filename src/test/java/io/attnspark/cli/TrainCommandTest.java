@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.attnspark.TestImages;
 import io.attnspark.TestSpark;
 import io.attnspark.data.BadInputException;
-import io.attnspark.dist.TrainJob;
+import io.attnspark.distributed.TrainJob;
 import io.attnspark.model.AttentionPlacement;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.attnspark.TestImages;
 import io.attnspark.TestSpark;
-import io.attnspark.dist.ImageTable;
+import io.attnspark.distributed.ImageTable;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.score.AttentionCnnModel;
 import io.attnspark.score.ScoringModel;

@@ -2,7 +2,7 @@ package io.attnspark.report;
 
 import io.attnspark.ablation.AblationRunner;
 import io.attnspark.ablation.SummaryTable;
-import io.attnspark.dist.RunTables;
+import io.attnspark.distributed.RunTables;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.util.ArrayList;

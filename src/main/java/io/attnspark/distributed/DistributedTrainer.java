@@ -1,0 +1,423 @@
+package io.attnspark.distributed;
+
+import ai.djl.Device;
+import io.attnspark.data.Normalization;
+import io.attnspark.data.ShardData;
+import io.attnspark.model.ModelSpec;
+import io.attnspark.model.ParameterLayout;
+import io.attnspark.stats.Medians;
+import io.attnspark.train.NonFiniteLossException;
+import io.attnspark.train.Replica;
+import io.attnspark.train.ShardTrainer;
+import io.attnspark.train.StepStats;
+import io.attnspark.train.TorchRuntime;
+import io.attnspark.train.TrainingPlan;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * Synchronous parameter averaging on Spark. Each round the driver broadcasts the averaged state;
+ * one task per shard loads it into a replica, trains {@code syncEvery} local steps on its shard,
+ * and returns its state; {@code treeAggregate} sums the states weighted by samples seen, and the
+ * driver divides. Momentum buffers are averaged like the parameters, so replicas are stateless
+ * between rounds: a retried or relocated task computes exactly what the first attempt would have.
+ */
+public final class DistributedTrainer {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DistributedTrainer.class);
+
+    /**
+     * Where a run's state goes between rounds, and how often.
+     *
+     * @param sink receives the state every {@code every} rounds and after the last one, or null for none
+     * @param every rounds between checkpoints, at least 1
+     */
+    public record Checkpointing(Consumer<TrainingState> sink, int every) {
+
+        /** Checks the interval. */
+        public Checkpointing {
+            if (every < 1) {
+                throw new IllegalArgumentException("rounds between checkpoints must be at least 1, got " + every);
+            }
+        }
+
+        /**
+         * No checkpoints.
+         *
+         * @return the setting
+         */
+        public static Checkpointing none() {
+            return new Checkpointing(null, 1);
+        }
+
+        boolean isDue(int round, int totalRounds) {
+            return sink != null && ((round + 1) % every == 0 || round + 1 == totalRounds);
+        }
+    }
+
+    /** Called after every round, on the driver. */
+    @FunctionalInterface
+    public interface RoundListener {
+        /**
+         * Reports a finished round.
+         *
+         * @param metrics the round
+         * @param totalRounds rounds in the run
+         * @param elapsedSeconds wall time since the loop started
+         */
+        void roundFinished(RoundMetrics metrics, int totalRounds, double elapsedSeconds);
+    }
+
+    private final JavaSparkContext jsc;
+    private final ModelSpec spec;
+    private final TrainingPlan plan;
+    private final Normalization normalization;
+    private final SyncSchedule sync;
+    private final ParameterLayout layout;
+    private final int evalBatchSize;
+    // Owns this trainer's replicas in the executors' pools: another run never borrows them.
+    private final String replicaOwner = java.util.UUID.randomUUID().toString();
+
+    /**
+     * Creates a trainer.
+     *
+     * @param jsc the Spark context
+     * @param spec the model
+     * @param plan per-replica training settings
+     * @param syncEvery local steps between averages (K)
+     * @param treeDepth depth of {@code treeAggregate}
+     * @param evalBatchSize images per forward pass when evaluating
+     */
+    public DistributedTrainer(
+            JavaSparkContext jsc, ModelSpec spec, TrainingPlan plan, int syncEvery, int treeDepth, int evalBatchSize) {
+        this(jsc, spec, plan, SyncSchedule.every(syncEvery, Math.max(1, treeDepth)), evalBatchSize);
+    }
+
+    /**
+     * Creates a trainer with a full synchronisation schedule.
+     *
+     * @param jsc the Spark context
+     * @param spec the model
+     * @param plan per-replica training settings
+     * @param sync when to average and how to combine
+     * @param evalBatchSize images per forward pass when evaluating
+     */
+    public DistributedTrainer(
+            JavaSparkContext jsc, ModelSpec spec, TrainingPlan plan, SyncSchedule sync, int evalBatchSize) {
+        this.jsc = jsc;
+        this.spec = spec;
+        this.plan = plan;
+        this.normalization = new Normalization(spec.mean(), spec.std());
+        this.sync = sync;
+        this.evalBatchSize = evalBatchSize;
+        try (Replica probe = Replica.create(spec, Device.cpu())) {
+            this.layout = probe.layout();
+        }
+    }
+
+    /**
+     * Returns the layout of the flat states this trainer exchanges.
+     *
+     * @return the model's parameter layout
+     */
+    public ParameterLayout layout() {
+        return layout;
+    }
+
+    /**
+     * Trains from initial parameters for a number of steps.
+     *
+     * @param trainShards cached shards, partition i = shard i
+     * @param testShards cached evaluation shards, or null for no evaluation
+     * @param initialParameters flat parameters to start from
+     * @param totalSteps local steps per replica
+     * @param stepsPerEpoch local steps per replica and epoch (for evaluation and the epoch column)
+     * @param listener told about each round
+     * @return the final parameters and per-round metrics
+     */
+    public TrainingResult train(
+            JavaRDD<ShardData> trainShards,
+            JavaRDD<ShardData> testShards,
+            float[] initialParameters,
+            long totalSteps,
+            int stepsPerEpoch,
+            RoundListener listener) {
+        return train(trainShards, testShards, TrainingState.initial(initialParameters, layout.trainableSize()), totalSteps,
+                stepsPerEpoch, listener, Checkpointing.none(), null);
+    }
+
+    /**
+     * Trains from a state (the initial one, or one read from a checkpoint) to the last step, with every
+     * round's and evaluation's jobs run through a guard that stops the run when an executor dies in
+     * native code.
+     *
+     * @param trainShards cached shards, partition i = shard i
+     * @param testShards cached evaluation shards, or null for no evaluation
+     * @param start where to start
+     * @param totalSteps local steps per replica in the whole run
+     * @param stepsPerEpoch local steps per replica and epoch (for evaluation and the epoch column)
+     * @param listener told about each round, may be null
+     * @param checkpoints where the state goes, and how often
+     * @param guard the run's guard, opened on this thread, or null for none
+     * @return the final parameters and the metrics of every round, those before {@code start}
+     *     included
+     * @throws NativeCrashException when an executor running the run's tasks died in native code
+     */
+    public TrainingResult train(
+            JavaRDD<ShardData> trainShards,
+            JavaRDD<ShardData> testShards,
+            TrainingState start,
+            long totalSteps,
+            int stepsPerEpoch,
+            RoundListener listener,
+            Checkpointing checkpoints,
+            NativeCrashGuard guard) {
+        float[] parameters = start.parameters();
+        float[] momentum = start.momentum();
+        int totalRounds = sync.rounds(totalSteps);
+        float[] velocity = start.serverVelocity();
+        int[][] trainable = trainableRanges();
+        List<RoundMetrics> rounds = new ArrayList<>(start.rounds());
+        long startNanos = System.nanoTime() - (long) (start.elapsedSeconds() * 1e9);
+        long trained = start.trainedSamples();
+        List<String> devices = List.of();
+        LiveTrainers.started(replicaOwner);
+        try {
+            for (int round = start.nextRound(); round < totalRounds; round++) {
+                long from = sync.firstStep(round);
+                long to = sync.endStep(round, totalSteps);
+                long roundStart = System.nanoTime();
+                Broadcast<ReplicaState> state = jsc.broadcast(new ReplicaState(parameters, momentum));
+                double broadcastSeconds = seconds(roundStart);
+                RoundAccumulator sum;
+                String roundName = String.format(Locale.ROOT, "round %d/%d", round + 1, totalRounds);
+                int r = round;
+                try {
+                    sum = guarded(guard, roundName, () -> trainRound(trainShards, state, r, from, to));
+                } finally {
+                    state.destroy(false);
+                }
+                float[] average = sum.averageParameters();
+                if (sync.serverMomentum() > 0) {
+                    if (velocity == null) {
+                        velocity = new float[average.length];
+                    }
+                    parameters = withServerMomentum(parameters, average, velocity, trainable);
+                } else {
+                    parameters = average;
+                }
+                momentum = sum.averageMomentum();
+                double roundSeconds = seconds(roundStart);
+                trained += sum.stats().samples();
+                devices = List.copyOf(sum.devices());
+
+                boolean epochEnds = to / stepsPerEpoch > from / stepsPerEpoch || to == totalSteps;
+                StepStats test = null;
+                double evalSeconds = 0;
+                if (epochEnds && testShards != null) {
+                    long evalStart = System.nanoTime();
+                    float[] evaluated = parameters;
+                    test = guarded(guard, "the evaluation after " + roundName, () -> evaluate(testShards, evaluated));
+                    evalSeconds = seconds(evalStart);
+                }
+                double[] tasks = sum.taskSeconds();
+                double slowestTask = tasks[tasks.length - 1];
+                double[] compute = sum.computeSeconds();
+                double[] load = sum.loadSeconds();
+                double median = Medians.of(tasks);
+                if (tasks.length > 1 && slowestTask > 1.5 * median && slowestTask - median > 1.0) {
+                    LOG.warn(String.format(Locale.ROOT,
+                            "round %d: slowest task %.1f s, median %.1f s, fastest %.1f s: a straggler holds the round",
+                            round, slowestTask, median, tasks[0]));
+                }
+                RoundMetrics metrics =
+                        new RoundMetrics(
+                                round,
+                                (double) to / stepsPerEpoch,
+                                from,
+                                (int) (to - from),
+                                plan.schedule().rate(to - 1),
+                                sum.stats().samples(),
+                                sum.stats().meanLoss(),
+                                sum.stats().accuracy(),
+                                test == null ? Double.NaN : test.meanLoss(),
+                                test == null ? Double.NaN : test.accuracy(),
+                                test == null ? Double.NaN : test.top5Accuracy(),
+                                roundSeconds,
+                                compute[compute.length - 1],
+                                load[load.length - 1],
+                                Math.max(0, roundSeconds - broadcastSeconds - slowestTask),
+                                broadcastSeconds,
+                                evalSeconds,
+                                0,
+                                tasks[0],
+                                median,
+                                slowestTask);
+                rounds.add(metrics);
+                if (checkpoints.isDue(round, totalRounds)) {
+                    long checkpointStart = System.nanoTime();
+                    checkpoints.sink().accept(new TrainingState(round + 1, parameters, momentum, List.copyOf(rounds), trained,
+                            seconds(startNanos), velocity));
+                    metrics = metrics.withCheckpointSeconds(seconds(checkpointStart));
+                    rounds.set(rounds.size() - 1, metrics);
+                }
+                if (listener != null) {
+                    listener.roundFinished(metrics, totalRounds, seconds(startNanos));
+                }
+            }
+        } finally {
+            LiveTrainers.ended(replicaOwner);
+        }
+        return new TrainingResult(parameters, rounds, seconds(startNanos), trained, devices);
+    }
+
+    private static <T> T guarded(NativeCrashGuard guard, String stage, Supplier<T> jobs) {
+        return guard == null ? jobs.get() : guard.call(stage, jobs);
+    }
+
+    private RoundAccumulator trainRound(
+            JavaRDD<ShardData> trainShards, Broadcast<ReplicaState> state, int round, long from, long to) {
+        ReplicaPool.Claim claim = claim();
+        TrainingPlan trainingPlan = plan;
+        Normalization norm = normalization;
+        return trainShards
+                .mapPartitionsWithIndex(
+                        (shard, it) -> trainShard(shard, it, state, claim, trainingPlan, norm, round, from, to), true)
+                .treeAggregate(new RoundAccumulator(), RoundAccumulator::merge, RoundAccumulator::merge, sync.treeDepth());
+    }
+
+    private static Iterator<RoundAccumulator> trainShard(
+            int shard,
+            Iterator<ShardData> shardData,
+            Broadcast<ReplicaState> state,
+            ReplicaPool.Claim claim,
+            TrainingPlan plan,
+            Normalization normalization,
+            int round,
+            long from,
+            long to) {
+        long start = System.nanoTime();
+        ShardData data = shardData.next();
+        TaskContext task = TaskContext.get();
+        TorchRuntime.useIntraOpThreads(DeviceAssignment.threadsForTask(task));
+        Device device = DeviceAssignment.forTask(task);
+        Replica replica = ReplicaPool.borrow(claim, device);
+        boolean healthy = false;
+        try {
+            ReplicaState s = state.value();
+            replica.setState(s.parameters(), s.momentum());
+            long loaded = System.nanoTime();
+            StepStats stats;
+            try {
+                stats = new ShardTrainer(data, shard, plan, normalization).train(replica, from, to);
+            } catch (NonFiniteLossException e) {
+                throw new NonFiniteLossException("round " + round + ": " + e.getMessage());
+            }
+            long computed = System.nanoTime();
+            float[] parameters = new float[replica.layout().size()];
+            float[] momentum = new float[replica.layout().trainableSize()];
+            replica.getState(parameters, momentum);
+            RoundAccumulator result =
+                    new RoundAccumulator()
+                            .add(parameters, momentum, stats, seconds(start), (loaded - start) / 1e9, (computed - loaded) / 1e9)
+                            .device(DeviceAssignment.describe(task, device));
+            healthy = true;
+            return List.of(result).iterator();
+        } finally {
+            if (healthy) {
+                ReplicaPool.release(claim, replica, device);
+            } else {
+                replica.close();
+            }
+        }
+    }
+
+    /**
+     * Evaluates parameters on the evaluation shards, as a distributed pass.
+     *
+     * @param testShards the cached shards
+     * @param parameters flat parameters
+     * @return the sums over all images
+     */
+    public StepStats evaluate(JavaRDD<ShardData> testShards, float[] parameters) {
+        Broadcast<float[]> state = jsc.broadcast(parameters);
+        ReplicaPool.Claim claim = claim();
+        Normalization norm = normalization;
+        int batch = evalBatchSize;
+        try {
+            return testShards
+                    .map(data -> evaluateShard(data, state, claim, norm, batch))
+                    .treeReduce(StepStats::plus, sync.treeDepth());
+        } finally {
+            state.destroy(false);
+        }
+    }
+
+    private static StepStats evaluateShard(
+            ShardData data, Broadcast<float[]> state, ReplicaPool.Claim claim, Normalization normalization, int batch) {
+        if (data.size() == 0) {
+            return StepStats.EMPTY;
+        }
+        TaskContext task = TaskContext.get();
+        TorchRuntime.useIntraOpThreads(DeviceAssignment.threadsForTask(task));
+        Device device = DeviceAssignment.forTask(task);
+        Replica replica = ReplicaPool.borrow(claim, device);
+        boolean healthy = false;
+        try {
+            replica.setState(state.value(), null);
+            StepStats stats = ShardTrainer.evaluate(replica, data, normalization, batch);
+            healthy = true;
+            return stats;
+        } finally {
+            if (healthy) {
+                ReplicaPool.release(claim, replica, device);
+            } else {
+                replica.close();
+            }
+        }
+    }
+
+    /** What this trainer's tasks ask the executors' replica pools for, with the trainers running now. */
+    private ReplicaPool.Claim claim() {
+        return new ReplicaPool.Claim(spec, replicaOwner, LiveTrainers.snapshot(replicaOwner));
+    }
+
+    /**
+     * Applies server momentum: {@code v = beta v + (w - avg); w = w - v} on trainable parameters,
+     * the plain average elsewhere (running statistics).
+     */
+    private float[] withServerMomentum(float[] previous, float[] average, float[] velocity, int[][] trainable) {
+        float beta = (float) sync.serverMomentum();
+        float[] next = average.clone();
+        for (int[] range : trainable) {
+            for (int i = range[0]; i < range[1]; i++) {
+                velocity[i] = beta * velocity[i] + (previous[i] - average[i]);
+                next[i] = previous[i] - velocity[i];
+            }
+        }
+        return next;
+    }
+
+    private int[][] trainableRanges() {
+        List<int[]> ranges = new ArrayList<>();
+        for (int i = 0; i < layout.count(); i++) {
+            if (layout.trainable(i)) {
+                int end = i + 1 < layout.count() ? layout.offset(i + 1) : layout.size();
+                ranges.add(new int[] {layout.offset(i), end});
+            }
+        }
+        return ranges.toArray(new int[0][]);
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+}

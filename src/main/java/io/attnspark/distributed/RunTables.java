@@ -1,0 +1,139 @@
+package io.attnspark.distributed;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The {@code runs} and {@code rounds} result tables (Parquet, appended, keyed by run id). Spark's
+ * file committer makes each append all-or-nothing; appends to one table take turns ({@link TableWriters}),
+ * as the concurrent cells of an ablation would otherwise break each other's commits.
+ */
+public final class RunTables {
+
+    /** Schema of the {@code rounds} table: one row per round of each run. */
+    public static final StructType ROUNDS_SCHEMA =
+            new StructType()
+                    .add("run_id", DataTypes.StringType, false)
+                    .add("round", DataTypes.IntegerType, false)
+                    .add("epoch", DataTypes.DoubleType, false)
+                    .add("first_step", DataTypes.LongType, false)
+                    .add("steps", DataTypes.IntegerType, false)
+                    .add("learning_rate", DataTypes.DoubleType, false)
+                    .add("samples", DataTypes.LongType, false)
+                    .add("train_loss", DataTypes.DoubleType, false)
+                    .add("train_top1", DataTypes.DoubleType, false)
+                    .add("test_loss", DataTypes.DoubleType, true)
+                    .add("test_top1", DataTypes.DoubleType, true)
+                    .add("test_top5", DataTypes.DoubleType, true)
+                    .add("round_s", DataTypes.DoubleType, false)
+                    .add("compute_s", DataTypes.DoubleType, false)
+                    .add("load_s", DataTypes.DoubleType, false)
+                    .add("aggregate_s", DataTypes.DoubleType, false)
+                    .add("broadcast_s", DataTypes.DoubleType, false)
+                    .add("checkpoint_s", DataTypes.DoubleType, false)
+                    .add("eval_s", DataTypes.DoubleType, false)
+                    .add("task_min_s", DataTypes.DoubleType, false)
+                    .add("task_median_s", DataTypes.DoubleType, false)
+                    .add("task_max_s", DataTypes.DoubleType, false);
+
+    /** Schema of the {@code runs} table: one row per finished run. */
+    public static final StructType RUNS_SCHEMA =
+            new StructType()
+                    .add("run_id", DataTypes.StringType, false)
+                    .add("started_at", DataTypes.TimestampType, false)
+                    .add("variant", DataTypes.StringType, false)
+                    .add("model", DataTypes.StringType, false)
+                    .add("seed", DataTypes.LongType, false)
+                    .add("params", DataTypes.LongType, false)
+                    .add("macs", DataTypes.LongType, false)
+                    .add("replicas", DataTypes.IntegerType, false)
+                    .add("sync_every", DataTypes.IntegerType, false)
+                    .add("epochs", DataTypes.DoubleType, false)
+                    .add("rounds", DataTypes.IntegerType, false)
+                    .add("train_images", DataTypes.LongType, false)
+                    .add("test_images", DataTypes.LongType, false)
+                    .add("final_train_loss", DataTypes.DoubleType, false)
+                    .add("final_test_top1", DataTypes.DoubleType, false)
+                    .add("best_test_top1", DataTypes.DoubleType, false)
+                    .add("final_test_loss", DataTypes.DoubleType, false)
+                    .add("final_test_top5", DataTypes.DoubleType, true)
+                    .add("wall_s", DataTypes.DoubleType, false)
+                    .add("images_per_s", DataTypes.DoubleType, false)
+                    .add("executors", DataTypes.IntegerType, false)
+                    .add("devices", DataTypes.StringType, false)
+                    .add("model_path", DataTypes.StringType, false)
+                    .add("spark_version", DataTypes.StringType, false)
+                    .add("djl_version", DataTypes.StringType, false)
+                    .add("config", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType), false)
+                    .add("config_json", DataTypes.StringType, false);
+
+    private RunTables() {}
+
+    /**
+     * Appends a run's rounds.
+     *
+     * @param spark the session
+     * @param path the {@code rounds} table's path
+     * @param runId the run
+     * @param rounds the rounds
+     */
+    public static void appendRounds(SparkSession spark, String path, String runId, List<RoundMetrics> rounds) {
+        List<Row> rows = new ArrayList<>();
+        for (RoundMetrics r : rounds) {
+            rows.add(RowFactory.create(
+                    runId,
+                    r.round(),
+                    r.epoch(),
+                    r.firstStep(),
+                    r.steps(),
+                    r.learningRate(),
+                    r.samples(),
+                    r.loss(),
+                    r.trainAccuracy(),
+                    r.evaluated() ? r.testLoss() : null,
+                    r.evaluated() ? r.testAccuracy() : null,
+                    r.evaluated() ? r.testTop5() : null,
+                    r.roundSeconds(),
+                    r.computeSeconds(),
+                    r.loadSeconds(),
+                    r.aggregateSeconds(),
+                    r.broadcastSeconds(),
+                    r.checkpointSeconds(),
+                    r.evalSeconds(),
+                    r.taskMinSeconds(),
+                    r.taskMedianSeconds(),
+                    r.taskMaxSeconds()));
+        }
+        TableWriters.exclusively(path,
+                () -> spark.createDataFrame(rows, ROUNDS_SCHEMA).coalesce(1).write().mode(SaveMode.Append).parquet(path));
+    }
+
+    /**
+     * Appends one run.
+     *
+     * @param spark the session
+     * @param path the {@code runs} table's path
+     * @param values the row's values in {@link #RUNS_SCHEMA} order (the config as a {@link Map})
+     */
+    public static void appendRun(SparkSession spark, String path, Object... values) {
+        if (values.length != RUNS_SCHEMA.size()) {
+            throw new IllegalArgumentException(
+                    "a runs row has " + RUNS_SCHEMA.size() + " columns, got " + values.length);
+        }
+        Object[] converted = values.clone();
+        int config = RUNS_SCHEMA.fieldIndex("config");
+        converted[config] = scala.jdk.javaapi.CollectionConverters.asScala((Map<?, ?>) values[config]);
+        TableWriters.exclusively(path, () -> spark.createDataFrame(List.of(RowFactory.create(converted)), RUNS_SCHEMA)
+                .coalesce(1)
+                .write()
+                .mode(SaveMode.Append)
+                .parquet(path));
+    }
+}

@@ -1,0 +1,302 @@
+package io.attnspark.distributed;
+
+import io.attnspark.data.BadInputException;
+import io.attnspark.data.Normalization;
+import io.attnspark.data.ShardData;
+import io.attnspark.model.AttentionPlacement;
+import io.attnspark.model.ModelArtifact;
+import io.attnspark.model.ModelFacts;
+import io.attnspark.model.ModelSpec;
+import io.attnspark.train.LearningRateSchedule;
+import io.attnspark.train.Replica;
+import io.attnspark.train.SgdSettings;
+import io.attnspark.train.TrainingPlan;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A training job from table to artifacts: shard and decode the table once, derive the model's
+ * input size, classes and normalisation from the data, train with {@link DistributedTrainer}, and
+ * write the model and the {@code runs} and {@code rounds} tables under the output path.
+ */
+public final class TrainJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
+
+    /**
+     * The job's typed settings (built from the HOCON config by the CLI).
+     *
+     * @param table the image table (Parquet, from {@code attnspark ingest})
+     * @param output the run's output folder
+     * @param trainLimit use only this many training images (0: all)
+     * @param testLimit use only this many test images (0: all)
+     * @param backbone the backbone
+     * @param depth the backbone depth
+     * @param attention the attention module, {@code none} for the plain backbone
+     * @param epochs epochs (passes over each shard)
+     * @param batchSize images per step and replica
+     * @param learningRate peak learning rate
+     * @param finalLearningRate learning rate at the end of the cosine
+     * @param warmupEpochs linear warm-up length in epochs
+     * @param momentum SGD momentum
+     * @param weightDecay L2 weight decay
+     * @param cropPadding random-crop padding, 0 for none
+     * @param flip random horizontal flips
+     * @param seed the run seed
+     * @param shards replicas (0: the master's default parallelism)
+     * @param sync when replicas are averaged and how (K, warm-up rounds, server momentum, tree depth)
+     * @param evalBatchSize images per forward pass when evaluating
+     * @param checkpointEvery rounds between checkpoints (the last round is always checkpointed)
+     * @param checkpointKeep how many checkpoints to keep
+     * @param resume continue from the newest checkpoint under the output path, if any
+     * @param configJson the resolved configuration, stored with the run
+     * @param configFlat the resolved configuration as key/value pairs
+     * @param placement where the attention module goes; null for its paper's placement
+     * @param zeroInitResidual whether the last BN gamma of each residual branch starts at 0
+     */
+    public record Settings(
+            String table,
+            String output,
+            long trainLimit,
+            long testLimit,
+            String backbone,
+            int depth,
+            String attention,
+            double epochs,
+            int batchSize,
+            double learningRate,
+            double finalLearningRate,
+            double warmupEpochs,
+            double momentum,
+            double weightDecay,
+            int cropPadding,
+            boolean flip,
+            long seed,
+            int shards,
+            SyncSchedule sync,
+            int evalBatchSize,
+            int checkpointEvery,
+            int checkpointKeep,
+            boolean resume,
+            String configJson,
+            Map<String, String> configFlat,
+            AttentionPlacement placement,
+            boolean zeroInitResidual) {}
+
+    /** What a finished job reports. */
+    public record Outcome(String runId, TrainingResult result, String modelPath, int shards, long trainImages, long testImages) {}
+
+    private final SparkSession spark;
+    private final Settings settings;
+
+    /**
+     * Creates the job.
+     *
+     * @param spark the session
+     * @param settings the settings
+     */
+    public TrainJob(SparkSession spark, Settings settings) {
+        this.spark = spark;
+        this.settings = settings;
+    }
+
+    /**
+     * Runs the job: prepares the data (sharded by the run's seed), trains, and writes the model and
+     * the tables under the output path.
+     *
+     * @param listener told about every round (progress), may be null
+     * @return the outcome
+     */
+    public Outcome run(DistributedTrainer.RoundListener listener) {
+        Settings s = settings;
+        PreparedData data = PreparedData.prepare(spark, s.table(), s.trainLimit(), s.testLimit(), s.shards(), s.seed());
+        try {
+            String runId = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC)
+                    .format(Instant.now()) + "-" + UUID.randomUUID().toString().substring(0, 8);
+            return train(data, runId, s.output() + "/tables", s.attention().equals("none") ? "baseline" : s.attention(),
+                    listener);
+        } finally {
+            data.release();
+        }
+    }
+
+    /**
+     * Trains on prepared data and writes the model under the output path and the run's rows to the
+     * tables. A checkpoint under the output path continues its run (with {@code resume}), keeping
+     * the checkpoint's run id; a run already in the {@code runs} table is not trained or written again.
+     *
+     * @param data the sharded, decoded data (its shard count wins over {@code sync.shards})
+     * @param newRunId the run id when no checkpoint is resumed
+     * @param tables the folder of the {@code runs} and {@code rounds} tables
+     * @param variant the run's variant label in the {@code runs} table
+     * @param listener told about every round (progress), may be null
+     * @return the outcome
+     * @throws NativeCrashException when an executor died in native code while running the run's tasks
+     */
+    public Outcome train(PreparedData data, String newRunId, String tables, String variant,
+            DistributedTrainer.RoundListener listener) {
+        Settings s = settings;
+        String runId = newRunId;
+        Instant started = Instant.now();
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        int shards = data.shards();
+        if (data.smallestShard() < s.batchSize()) {
+            throw new BadInputException(String.format(Locale.ROOT,
+                    "%d training images over %d shards leave %d per shard, fewer than train.batch-size = %d:"
+                            + " use fewer shards or a smaller batch",
+                    data.trainImages(), shards, data.smallestShard(), s.batchSize()));
+        }
+        long trainImages = data.trainImages();
+        long testImages = data.testImages();
+        List<String> classNames = data.classNames();
+        Normalization normalization = data.normalization();
+        ShardSummary first = data.imageShape();
+        JavaRDD<ShardData> trainShards = data.trainShards();
+        JavaRDD<ShardData> testShards = data.testShards();
+        int smallest = data.smallestShard();
+
+        ModelSpec spec = new ModelSpec(s.backbone(), s.depth(), s.attention(), first.channels(), first.height(),
+                first.width(), classNames, normalization.mean(), normalization.std(), s.placement(),
+                s.zeroInitResidual());
+        int stepsPerEpoch = smallest / s.batchSize();
+        long totalSteps = Math.max(1, Math.round(s.epochs() * stepsPerEpoch));
+        long warmup = Math.min(totalSteps - 1, Math.round(s.warmupEpochs() * stepsPerEpoch));
+        TrainingPlan plan = new TrainingPlan(s.batchSize(), s.seed(),
+                new LearningRateSchedule(s.learningRate(), warmup, totalSteps, s.finalLearningRate()),
+                new SgdSettings(s.momentum(), s.weightDecay()), s.cropPadding(), s.flip());
+        DistributedTrainer trainer = new DistributedTrainer(jsc, spec, plan, s.sync(), s.evalBatchSize());
+        checkDriverResults(jsc, trainer, s.sync(), shards);
+        Checkpoints checkpoints = new Checkpoints(s.output() + "/checkpoints", jsc.hadoopConfiguration(), s.checkpointKeep());
+        String fingerprint = fingerprint(spec, plan, shards, totalSteps, trainImages) + " " + s.sync();
+        java.util.Optional<Checkpoints.Saved> saved = checkpoints.latest();
+        if (saved.isPresent() && !s.resume()) {
+            throw new BadInputException("checkpoints of an earlier run exist under " + s.output()
+                    + "/checkpoints: pass --resume to continue that run, or choose another output.path");
+        }
+        TrainingState start;
+        if (saved.isPresent()) {
+            if (!saved.get().fingerprint().equals(fingerprint)) {
+                throw new BadInputException("the checkpoint under " + s.output() + "/checkpoints was written with other"
+                        + " settings; resume needs the same data, model, shards and training settings."
+                        + "\n  checkpoint: " + saved.get().fingerprint() + "\n  this run:   " + fingerprint);
+            }
+            runId = saved.get().runId();
+            start = saved.get().state();
+            LOG.info("Resuming run {} at round {} from {}/checkpoints", runId, start.nextRound(), s.output());
+            if (tableHasRun(tables + "/runs", runId)) {
+                LOG.info("Run {} had already finished: its outputs are in {}", runId, s.output());
+                TrainingResult done = new TrainingResult(start.parameters(), start.rounds(), start.elapsedSeconds(),
+                        start.trainedSamples(), List.of());
+                return new Outcome(runId, done, s.output() + "/model", shards, trainImages, testImages);
+            }
+        } else {
+            if (s.resume()) {
+                LOG.info("No checkpoint under {}/checkpoints: starting run {} from the beginning", s.output(), runId);
+            }
+            start = TrainingState.initial(Replica.initialParameters(spec, s.seed()), trainer.layout().trainableSize());
+        }
+        String id = runId;
+        RunIdentity identity = new RunIdentity("run " + runId, spec.displayName() + " (variant " + variant + ")",
+                spec.inputChannels(), spec.imageHeight(), spec.imageWidth(), s.batchSize() + " per replica");
+        TrainingResult result;
+        try (NativeCrashGuard guard = NativeCrashGuard.open(spark.sparkContext(), identity)) {
+            result = trainer.train(trainShards, testImages > 0 ? testShards : null, start, totalSteps, stepsPerEpoch,
+                    listener, new DistributedTrainer.Checkpointing(state -> checkpoints.save(id, fingerprint, state),
+                            s.checkpointEvery()), guard);
+        }
+
+        String modelPath = s.output() + "/model";
+        new ModelArtifact(spec, result.parameters()).save(trainer.layout(), modelPath, jsc.hadoopConfiguration());
+        if (!tableHasRun(tables + "/rounds", runId)) { // a resumed run may have written them already
+            RunTables.appendRounds(spark, tables + "/rounds", runId, result.rounds());
+        }
+        RoundMetrics last = result.rounds().get(result.rounds().size() - 1);
+        ModelFacts facts = ModelFacts.of(spec);
+        RoundMetrics lastEval = testImages > 0 ? result.lastEvaluated() : last;
+        RunTables.appendRun(spark, tables + "/runs",
+                runId, Timestamp.from(started), variant,
+                spec.displayName(), s.seed(), facts.parameters(), facts.macs(), shards,
+                s.sync().every(), s.epochs(), result.rounds().size(), trainImages, testImages, last.loss(),
+                lastEval.testAccuracy(), result.bestTestAccuracy(), lastEval.testLoss(),
+                classNames.size() > 5 && testImages > 0 ? lastEval.testTop5() : null, result.wallSeconds(),
+                result.imagesPerSecond(), executors(jsc), String.join("; ", result.devices()), modelPath,
+                spark.version(), ai.djl.engine.Engine.class.getPackage().getImplementationVersion() == null
+                        ? "unknown" : ai.djl.engine.Engine.class.getPackage().getImplementationVersion(),
+                s.configFlat(), s.configJson());
+        return new Outcome(runId, result, modelPath, shards, trainImages, testImages);
+    }
+
+    /**
+     * Fails before the first round when the partial averages that {@code treeAggregate} sends to the
+     * driver would exceed {@code spark.driver.maxResultSize}: Spark would fail the round with a message
+     * that does not say which setting to change.
+     */
+    private static void checkDriverResults(JavaSparkContext jsc, DistributedTrainer trainer, SyncSchedule sync, int shards) {
+        checkDriverResults(jsc.getConf().getSizeAsBytes("spark.driver.maxResultSize", "1g"),
+                4L * ((long) trainer.layout().size() + trainer.layout().trainableSize()), sync, shards);
+    }
+
+    /**
+     * The check itself.
+     *
+     * @param limit spark.driver.maxResultSize in bytes (0: unlimited)
+     * @param stateBytes bytes of one replica's state (parameters + momentum)
+     * @param sync the schedule (its tree depth)
+     * @param shards tasks per round
+     */
+    static void checkDriverResults(long limit, long stateBytes, SyncSchedule sync, int shards) {
+        long results = sync.driverResults(shards);
+        if (limit > 0 && results * stateBytes > limit * 9 / 10) {
+            throw new BadInputException(String.format(Locale.ROOT,
+                    "each round sends %d partial averages of %.1f MB (parameters + momentum) to the driver, %.0f MB,"
+                            + " near or above spark.driver.maxResultSize = %d MB: raise spark.driver.maxResultSize"
+                            + " (and the driver's memory) or sync.tree-depth (now %d)",
+                    results, stateBytes / 1e6, results * stateBytes / 1e6, limit >> 20, sync.treeDepth()));
+        }
+    }
+
+    /** What a checkpoint must agree on to be resumed: everything that shapes the remaining rounds. */
+    private static String fingerprint(ModelSpec spec, TrainingPlan plan, int shards, long totalSteps, long trainImages) {
+        return spec.toJson() + " " + plan + " shards=" + shards + " steps=" + totalSteps + " images=" + trainImages;
+    }
+
+    /**
+     * Returns whether a result table holds rows of a run.
+     *
+     * @param table the table's path
+     * @param runId the run
+     * @return true if the table exists and has a row with that run id
+     */
+    public boolean tableHasRun(String table, String runId) {
+        // Inside the turn: another cell's first append creates the folder before it holds a Parquet file.
+        return TableWriters.exclusively(table, () -> {
+            try {
+                org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(table);
+                if (!path.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(path)) {
+                    return false;
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return spark.read().parquet(table).filter(functions.col("run_id").equalTo(runId)).count() > 0;
+        });
+    }
+
+    private static int executors(JavaSparkContext jsc) {
+        // The driver is listed too, except in local mode where it is the only "executor".
+        int listed = jsc.sc().getExecutorMemoryStatus().size();
+        return jsc.isLocal() ? 1 : Math.max(1, listed - 1);
+    }
+}

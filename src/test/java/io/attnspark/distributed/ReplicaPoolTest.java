@@ -1,0 +1,44 @@
+package io.attnspark.distributed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import ai.djl.Device;
+import io.attnspark.model.ModelSpec;
+import io.attnspark.train.Replica;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The per-executor replica pool with concurrent runs: one owner's replicas only, dropped when it ends. */
+class ReplicaPoolTest {
+
+    private static final ModelSpec SPEC = new ModelSpec("resnet-cifar", 8, "none", 1, 12, 12,
+            List.of("a", "b", "c"), new float[] {0.5f}, new float[] {0.25f});
+
+    @Test
+    void runsOfTheSameModelNeverShareAReplicaAndEndedRunsAreClosed() {
+        Device cpu = Device.cpu();
+        ReplicaPool.Claim a = new ReplicaPool.Claim(SPEC, "run-a", Set.of("run-a", "run-b"));
+        ReplicaPool.Claim b = new ReplicaPool.Claim(SPEC, "run-b", Set.of("run-a", "run-b"));
+        Replica ofA = ReplicaPool.borrow(a, cpu);
+        ReplicaPool.release(a, ofA, cpu);
+        Replica ofB = ReplicaPool.borrow(b, cpu);
+        assertNotSame(ofA, ofB, "run b builds its own replica of the same model");
+        ReplicaPool.release(b, ofB, cpu);
+        assertSame(ofA, ReplicaPool.borrow(a, cpu), "run a gets its own replica back");
+        ReplicaPool.release(a, ofA, cpu);
+        assertEquals(Set.of("run-a", "run-b"), ReplicaPool.idleOwners());
+
+        // Run a has ended on the driver: the next task (of run b) closes a's idle replica.
+        ReplicaPool.Claim bAlone = new ReplicaPool.Claim(SPEC, "run-b", Set.of("run-b"));
+        Replica again = ReplicaPool.borrow(bAlone, cpu);
+        assertSame(ofB, again);
+        assertEquals(Set.of(), ReplicaPool.idleOwners(), "nothing idle: a's closed, b's borrowed");
+        ReplicaPool.release(bAlone, again, cpu);
+
+        ReplicaPool.borrow(new ReplicaPool.Claim(SPEC, "run-c", Set.of("run-c")), cpu).close();
+        assertEquals(0, ReplicaPool.idle(), "b ended too: its replica is closed");
+    }
+}

@@ -1,0 +1,85 @@
+package io.attnspark.distributed;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import io.attnspark.TestImages;
+import io.attnspark.TestSpark;
+import io.attnspark.data.BadInputException;
+import io.attnspark.model.ModelArtifact;
+import io.attnspark.train.Replica;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A run killed after a round and resumed ends exactly where an uninterrupted run ends. */
+class ResumeTest {
+
+    private static TrainJob.Settings settings(String table, String output, boolean resume, int keep) {
+        return new TrainJob.Settings(table, output, 0, 0, "resnet-cifar", 8, "none", 2, 16, 0.05, 0, 0.25, 0.9, 5e-4,
+                2, true, 11, 2, new SyncSchedule(2, 1, 0.3, 2), 64, 1, keep, resume, "{}", Map.of("k", "v"), null, false);
+    }
+
+    private static float[] modelParameters(String output) {
+        return ModelArtifact.load(output + "/model", spec -> {
+            try (Replica r = Replica.create(spec, Device.cpu())) {
+                return r.layout();
+            }
+        }, new Configuration()).parameters();
+    }
+
+    @Test
+    void killedAndResumedRunEqualsAnUninterruptedRun(@TempDir Path dir) {
+        SparkSession spark = TestSpark.session();
+        String table = dir.resolve("table").toString();
+        TestImages.writeTable(spark, table, 130, 30, 10, 4);
+        String whole = dir.resolve("whole").toString();
+        String killed = dir.resolve("killed").toString();
+
+        TrainJob.Outcome reference = new TrainJob(spark, settings(table, whole, false, 3)).run(null);
+        int rounds = reference.result().rounds().size();
+        assertTrue(rounds >= 4, "enough rounds to interrupt: " + rounds);
+
+        RuntimeException kill = new IllegalStateException("killed for the test");
+        assertThrows(IllegalStateException.class, () -> new TrainJob(spark, settings(table, killed, false, 2)).run(
+                (metrics, total, elapsed) -> {
+                    if (metrics.round() == 2) {
+                        throw kill;
+                    }
+                }));
+        assertTrue(Files.notExists(Path.of(killed, "model")), "no model from the killed run");
+        try (var checkpoints = Files.list(Path.of(killed, "checkpoints"))) {
+            assertEquals(2, checkpoints.filter(p -> p.getFileName().toString().startsWith("round-")).count(),
+                    "checkpoint.keep = 2");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+
+        BadInputException notResumed = assertThrows(BadInputException.class,
+                () -> new TrainJob(spark, settings(table, killed, false, 2)).run(null));
+        assertTrue(notResumed.getMessage().contains("--resume"), notResumed.getMessage());
+
+        TrainJob.Outcome resumed = new TrainJob(spark, settings(table, killed, true, 2)).run(null);
+        assertArrayEquals(modelParameters(whole), modelParameters(killed));
+        assertEquals(rounds, resumed.result().rounds().size());
+
+        Dataset<Row> roundsTable = spark.read().parquet(killed + "/tables/rounds");
+        assertEquals(rounds, roundsTable.count());
+        assertEquals(rounds, roundsTable.select("round").distinct().count(), "no round twice");
+        assertEquals(reference.result().lastEvaluated().testAccuracy(), resumed.result().lastEvaluated().testAccuracy());
+
+        // Resuming a finished run writes nothing twice.
+        new TrainJob(spark, settings(table, killed, true, 2)).run(null);
+        assertEquals(1, spark.read().parquet(killed + "/tables/runs").count());
+        assertEquals(rounds, spark.read().parquet(killed + "/tables/rounds").count());
+    }
+}
