@@ -110,7 +110,7 @@ public final class Checkpoints {
             }
             Path newest = new Path(all.get(all.size() - 1), STATE_FILE);
             try (FSDataInputStream raw = fs.open(newest);
-                    ObjectInputStream in = new ObjectInputStream(new java.io.BufferedInputStream(raw, 1 << 16))) {
+                    ObjectInputStream in = new CheckpointInputStream(new java.io.BufferedInputStream(raw, 1 << 16))) {
                 int version = in.readInt();
                 if (version != FORMAT_VERSION) {
                     throw new IllegalStateException(
