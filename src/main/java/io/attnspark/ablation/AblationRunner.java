@@ -1,14 +1,10 @@
 package io.attnspark.ablation;
 
-import io.attnspark.distributed.ImageTable;
 import io.attnspark.distributed.DistributedTrainer;
 import io.attnspark.distributed.NativeCrashException;
 import io.attnspark.distributed.PreparedData;
-import io.attnspark.distributed.TableWriters;
 import io.attnspark.distributed.TrainJob;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,13 +25,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
@@ -132,6 +125,7 @@ public final class AblationRunner {
     private final long dataSeed;
     private final ParallelCells parallel;
     private final CellProgress progress;
+    private final AblationTables resultTables;
 
     /**
      * Creates a runner.
@@ -149,6 +143,7 @@ public final class AblationRunner {
         this.dataSeed = dataSeed;
         this.parallel = parallel;
         this.progress = new CellProgress(console);
+        this.resultTables = new AblationTables(spark, output + "/tables");
     }
 
     /**
@@ -166,7 +161,7 @@ public final class AblationRunner {
      * @return finished run ids
      */
     public Set<String> finishedRunIds() {
-        if (!exists(tables() + "/runs")) {
+        if (!resultTables.exists("runs")) {
             return Set.of();
         }
         Set<String> ids = new HashSet<>();
@@ -206,7 +201,7 @@ public final class AblationRunner {
         try {
             Grid grid = new Grid(cells, cost, listeners, executors);
             grid.run();
-            List<Summaries.Row> summary = writeSummary(plan, cells);
+            List<Summaries.Row> summary = resultTables.writeSummary(plan, cells);
             writeCells(grid);
             return new Outcome(Arrays.asList(grid.statuses), summary);
         } finally {
@@ -424,7 +419,7 @@ public final class AblationRunner {
                 LOG.error("{} failed", label, end.error());
                 String message = describe(end.error());
                 progress.cell(label, "FAILED: " + message);
-                recordFailure(pc, message);
+                resultTables.recordFailure(pc, message);
                 statuses[i] = Status.FAILED;
                 errors[i] = message;
                 done++;
@@ -512,40 +507,6 @@ public final class AblationRunner {
     }
 
     /**
-     * Rewrites the {@code summary} table from the plan's finished runs (atomically: a temporary table,
-     * then a rename over the old one).
-     *
-     * @param plan the plan
-     * @param cells its cells with run ids
-     * @return the rows written
-     */
-    public List<Summaries.Row> writeSummary(AblationPlan plan, List<PlannedCell> cells) {
-        Set<String> ids = new HashSet<>();
-        cells.forEach(c -> ids.add(c.runId()));
-        List<Summaries.Run> runs = new ArrayList<>();
-        if (exists(tables() + "/runs")) {
-            List<Row> rows = spark.read().parquet(tables() + "/runs")
-                    .select(functions.col("run_id"), functions.col("variant"),
-                            functions.col("config").getItem("model.attention"), functions.col("seed"),
-                            functions.col("params"), functions.col("macs"), functions.col("final_test_top1"),
-                            functions.col("final_test_top5"), functions.col("images_per_s"))
-                    .collectAsList();
-            for (Row r : rows) {
-                if (ids.contains(r.getString(0))) {
-                    runs.add(new Summaries.Run(r.getString(1), r.isNullAt(2) ? "none" : r.getString(2), r.getLong(3),
-                            r.getLong(4), r.getLong(5), r.getDouble(6), r.isNullAt(7) ? null : r.getDouble(7),
-                            r.getDouble(8)));
-                }
-            }
-        }
-        List<Summaries.Row> summary = Summaries.summarise(runs, plan.variants(), plan.baselineOf());
-        List<Row> rows = new ArrayList<>();
-        summary.forEach(r -> rows.add(RowFactory.create(r.values())));
-        replaceTable("summary", rows, SummaryTable.SCHEMA);
-        return summary;
-    }
-
-    /**
      * Rewrites the {@code cells} table: every cell of this job's plan with its status and, for a failed
      * cell, this job's error; for a cell this job ran, its start, end and executors. The report shows only
      * these cells' runs, so runs of an earlier plan or config in the same folder stay out of it.
@@ -559,27 +520,7 @@ public final class AblationRunner {
             rows.add(RowFactory.create(pc.runId(), pc.cell().variant(), pc.cell().seed(), status, grid.errors[i],
                     grid.startedAt[i], grid.finishedAt[i], executors));
         }
-        replaceTable("cells", rows, CELLS_SCHEMA);
-    }
-
-    /** Writes a small table to a temporary path, then renames it over the old one. */
-    private void replaceTable(String name, List<Row> rows, StructType schema) {
-        String path = tables() + "/" + name;
-        String tmp = path + "._tmp-" + UUID.randomUUID();
-        spark.createDataFrame(rows, schema).coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(tmp);
-        try {
-            Path target = new Path(path);
-            ImageTable.replace(target.getFileSystem(spark.sparkContext().hadoopConfiguration()), new Path(tmp), target);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the " + name + " table " + path + ": " + e.getMessage(), e);
-        }
-    }
-
-    private void recordFailure(PlannedCell pc, String message) {
-        String path = tables() + "/failures";
-        TableWriters.exclusively(path, () -> spark.createDataFrame(List.of(RowFactory.create(pc.runId(),
-                        pc.cell().variant(), pc.cell().seed(), Timestamp.from(Instant.now()), message)), FAILURES_SCHEMA)
-                .coalesce(1).write().mode(SaveMode.Append).parquet(path));
+        resultTables.replace("cells", rows, CELLS_SCHEMA);
     }
 
     /**
@@ -595,12 +536,4 @@ public final class AblationRunner {
         return text.length() <= 2000 ? text : text.substring(0, 2000) + "...";
     }
 
-    private boolean exists(String path) {
-        try {
-            Path p = new Path(path);
-            return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }
