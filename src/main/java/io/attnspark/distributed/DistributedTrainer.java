@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.spark.TaskContext;
@@ -306,12 +307,7 @@ public final class DistributedTrainer {
             long to) {
         long start = System.nanoTime();
         ShardData data = shardData.next();
-        TaskContext task = TaskContext.get();
-        TorchRuntime.useIntraOpThreads(DeviceAssignment.threadsForTask(task));
-        Device device = DeviceAssignment.forTask(task);
-        Replica replica = ReplicaPool.borrow(claim, device);
-        boolean healthy = false;
-        try {
+        RoundAccumulator result = onTaskReplica(claim, (replica, device) -> {
             ReplicaState s = state.value();
             replica.setState(s.parameters(), s.momentum());
             long loaded = System.nanoTime();
@@ -325,12 +321,31 @@ public final class DistributedTrainer {
             float[] parameters = new float[replica.layout().size()];
             float[] momentum = new float[replica.layout().trainableSize()];
             replica.getState(parameters, momentum);
-            RoundAccumulator result =
-                    new RoundAccumulator()
-                            .add(parameters, momentum, stats, seconds(start), (loaded - start) / 1e9, (computed - loaded) / 1e9)
-                            .device(DeviceAssignment.describe(task, device));
+            return new RoundAccumulator()
+                    .add(parameters, momentum, stats, seconds(start), (loaded - start) / 1e9, (computed - loaded) / 1e9)
+                    .device(device);
+        });
+        return List.of(result).iterator();
+    }
+
+    /**
+     * Runs work on this task's replica, with the task's threads: borrowed from the executor's pool,
+     * returned after success, closed after a failure (its state is then unknown).
+     *
+     * @param claim what the pool is asked for
+     * @param work gets the replica and a description of the task's device
+     * @return what the work returns
+     */
+    private static <T> T onTaskReplica(ReplicaPool.Claim claim, BiFunction<Replica, String, T> work) {
+        TaskContext task = TaskContext.get();
+        TorchRuntime.useIntraOpThreads(DeviceAssignment.threadsForTask(task));
+        Device device = DeviceAssignment.forTask(task);
+        Replica replica = ReplicaPool.borrow(claim, device);
+        boolean healthy = false;
+        try {
+            T result = work.apply(replica, DeviceAssignment.describe(task, device));
             healthy = true;
-            return List.of(result).iterator();
+            return result;
         } finally {
             if (healthy) {
                 ReplicaPool.release(claim, replica, device);
@@ -366,23 +381,10 @@ public final class DistributedTrainer {
         if (data.size() == 0) {
             return StepStats.EMPTY;
         }
-        TaskContext task = TaskContext.get();
-        TorchRuntime.useIntraOpThreads(DeviceAssignment.threadsForTask(task));
-        Device device = DeviceAssignment.forTask(task);
-        Replica replica = ReplicaPool.borrow(claim, device);
-        boolean healthy = false;
-        try {
+        return onTaskReplica(claim, (replica, device) -> {
             replica.setState(state.value(), null);
-            StepStats stats = ShardTrainer.evaluate(replica, data, normalization, batch);
-            healthy = true;
-            return stats;
-        } finally {
-            if (healthy) {
-                ReplicaPool.release(claim, replica, device);
-            } else {
-                replica.close();
-            }
-        }
+            return ShardTrainer.evaluate(replica, data, normalization, batch);
+        });
     }
 
     /** What this trainer's tasks ask the executors' replica pools for, with the trainers running now. */
