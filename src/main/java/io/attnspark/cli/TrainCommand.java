@@ -1,8 +1,10 @@
 package io.attnspark.cli;
 
+import io.attnspark.distributed.SyncMethod;
 import io.attnspark.distributed.SyncSchedule;
 import io.attnspark.distributed.TrainJob;
 import io.attnspark.distributed.TrainingResult;
+import io.attnspark.distributed.WireFormat;
 import io.attnspark.model.AttentionPlacement;
 import io.attnspark.model.Backbone;
 import io.attnspark.model.ModelSpec;
@@ -219,7 +221,17 @@ public final class TrainCommand implements Callable<Integer> {
         require(warmupRounds >= 0, "sync.warmup-rounds", warmupRounds, ">= 0");
         require(serverMomentum >= 0 && serverMomentum < 1, "sync.server-momentum", serverMomentum, "in [0, 1)");
         require(treeDepth >= 1, "sync.tree-depth", treeDepth, ">= 1");
-        return new SyncSchedule(every, warmupRounds, serverMomentum, treeDepth);
+        int slices = c.getInt("sync.slices");
+        require(slices >= 0, "sync.slices", slices, ">= 0 (0: one per replica)");
+        SyncMethod method;
+        WireFormat wire;
+        try {
+            method = SyncMethod.parse(c.getString("sync.method"));
+            wire = WireFormat.parse(c.getString("sync.wire"));
+            return new SyncSchedule(every, warmupRounds, serverMomentum, treeDepth, method, slices, wire);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigError(e.getMessage());
+        }
     }
 
     private static void require(boolean ok, String key, Object value, String valid) {

@@ -27,8 +27,11 @@ import org.apache.hadoop.fs.Path;
  */
 public final class Checkpoints {
 
-    /** The checkpoint file's format version. */
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * The checkpoint file's format version: 2 may name slice files instead of holding the arrays
+     * ({@link SlicedState}); version 1 files are read too.
+     */
+    public static final int FORMAT_VERSION = 2;
 
     private static final String PREFIX = "round-";
     private static final String STATE_FILE = "state.bin";
@@ -64,11 +67,65 @@ public final class Checkpoints {
      * @param state the state after the round
      */
     public void save(String runId, String fingerprint, TrainingState state) {
+        save(runId, fingerprint, state, stage());
+    }
+
+    /**
+     * Returns the sink a trainer writes this run's checkpoints to.
+     *
+     * @param runId the run's id
+     * @param fingerprint what must match to resume
+     * @return the sink
+     */
+    public DistributedTrainer.CheckpointSink sinkFor(String runId, String fingerprint) {
+        return new DistributedTrainer.CheckpointSink() {
+            @Override
+            public String stage() {
+                return Checkpoints.this.stage();
+            }
+
+            @Override
+            public void save(TrainingState state, String staged) {
+                Checkpoints.this.save(runId, fingerprint, state, staged);
+            }
+        };
+    }
+
+    /**
+     * Creates a staging folder for a round's checkpoint, where tasks may write slice files before
+     * the driver commits the round with {@link #save(String, String, TrainingState, String)}.
+     *
+     * @return the staging folder's path
+     */
+    public String stage() {
+        Path tmp = new Path(folder, "._tmp-" + UUID.randomUUID());
+        try {
+            tmp.getFileSystem(conf).mkdirs(tmp);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + tmp, e);
+        }
+        return tmp.toString();
+    }
+
+    /**
+     * Commits a round written to a staging folder: checks that every slice file is there, writes the
+     * state (the marker that the round is complete), renames the folder to the round's name, and
+     * removes checkpoints beyond the newest {@code keep}.
+     *
+     * @param runId the run's id
+     * @param fingerprint what must match to resume from it
+     * @param state the state after the round (its arrays, or where its slices are)
+     * @param staged the staging folder from {@link #stage()}
+     * @throws IllegalStateException if a slice file is missing
+     */
+    public void save(String runId, String fingerprint, TrainingState state, String staged) {
         try {
             FileSystem fs = folder.getFileSystem(conf);
             Path target = new Path(folder, String.format(Locale.ROOT, "%s%06d", PREFIX, state.nextRound() - 1));
-            Path tmp = new Path(folder, "._tmp-" + UUID.randomUUID());
-            fs.mkdirs(tmp);
+            Path tmp = new Path(staged);
+            if (state.slices() != null) {
+                state.slices().requireComplete(conf, staged);
+            }
             try (FSDataOutputStream raw = fs.create(new Path(tmp, STATE_FILE), true);
                     ObjectOutputStream out = new ObjectOutputStream(new java.io.BufferedOutputStream(raw, 1 << 16))) {
                 out.writeInt(FORMAT_VERSION);
@@ -112,13 +169,18 @@ public final class Checkpoints {
             try (FSDataInputStream raw = fs.open(newest);
                     ObjectInputStream in = new CheckpointInputStream(new java.io.BufferedInputStream(raw, 1 << 16))) {
                 int version = in.readInt();
-                if (version != FORMAT_VERSION) {
+                if (version < 1 || version > FORMAT_VERSION) {
                     throw new IllegalStateException(
-                            newest + " has checkpoint format " + version + "; this build reads " + FORMAT_VERSION);
+                            newest + " has checkpoint format " + version + "; this build reads 1 to " + FORMAT_VERSION);
                 }
                 String runId = in.readUTF();
                 String fingerprint = (String) in.readObject();
                 TrainingState state = (TrainingState) in.readObject();
+                if (state.slices() != null) {
+                    String at = all.get(all.size() - 1).toString();
+                    state = new TrainingState(state.nextRound(), null, null, state.rounds(), state.trainedSamples(),
+                            state.elapsedSeconds(), null, state.slices().in(at));
+                }
                 return Optional.of(new Saved(runId, fingerprint, state));
             } catch (ClassNotFoundException | InvalidClassException e) {
                 throw new IllegalStateException(newest + " was written by an incompatible build", e);

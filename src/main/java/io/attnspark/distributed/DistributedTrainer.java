@@ -35,13 +35,31 @@ public final class DistributedTrainer {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DistributedTrainer.class);
 
+    /** Where checkpoints go: a staging folder per round, then a commit. */
+    public interface CheckpointSink {
+        /**
+         * Creates the staging folder of a round's checkpoint (tasks may write slice files there).
+         *
+         * @return the folder's path
+         */
+        String stage();
+
+        /**
+         * Commits a round's checkpoint.
+         *
+         * @param state the state after the round
+         * @param staged the folder from {@link #stage()}
+         */
+        void save(TrainingState state, String staged);
+    }
+
     /**
      * Where a run's state goes between rounds, and how often.
      *
      * @param sink receives the state every {@code every} rounds and after the last one, or null for none
      * @param every rounds between checkpoints, at least 1
      */
-    public record Checkpointing(Consumer<TrainingState> sink, int every) {
+    public record Checkpointing(CheckpointSink sink, int every) {
 
         /** Checks the interval. */
         public Checkpointing {
@@ -181,41 +199,24 @@ public final class DistributedTrainer {
             RoundListener listener,
             Checkpointing checkpoints,
             NativeCrashGuard guard) {
-        float[] parameters = start.parameters();
-        float[] momentum = start.momentum();
         int totalRounds = sync.rounds(totalSteps);
-        float[] velocity = start.serverVelocity();
-        int[][] trainable = trainableRanges();
         List<RoundMetrics> rounds = new ArrayList<>(start.rounds());
         long startNanos = System.nanoTime() - (long) (start.elapsedSeconds() * 1e9);
         long trained = start.trainedSamples();
         List<String> devices = List.of();
         LiveTrainers.started(replicaOwner);
-        try {
+        try (StateExchange exchange = guarded(guard, "loading the state", () -> exchange(start, trainShards))) {
             for (int round = start.nextRound(); round < totalRounds; round++) {
                 long from = sync.firstStep(round);
                 long to = sync.endStep(round, totalSteps);
                 long roundStart = System.nanoTime();
-                Broadcast<ReplicaState> state = jsc.broadcast(new ReplicaState(parameters, momentum));
-                double broadcastSeconds = seconds(roundStart);
-                RoundAccumulator sum;
                 String roundName = String.format(Locale.ROOT, "round %d/%d", round + 1, totalRounds);
-                int r = round;
-                try {
-                    sum = guarded(guard, roundName, () -> trainRound(trainShards, state, r, from, to));
-                } finally {
-                    state.destroy(false);
-                }
-                float[] average = sum.averageParameters();
-                if (sync.serverMomentum() > 0) {
-                    if (velocity == null) {
-                        velocity = new float[average.length];
-                    }
-                    parameters = withServerMomentum(parameters, average, velocity, trainable);
-                } else {
-                    parameters = average;
-                }
-                momentum = sum.averageMomentum();
+                boolean checkpointDue = checkpoints.isDue(round, totalRounds);
+                String staged = checkpointDue ? checkpoints.sink().stage() : null;
+                RoundTask task = new RoundTask(claim(), plan, normalization, round, from, to);
+                StateExchange.Round done =
+                        guarded(guard, roundName, () -> exchange.round(trainShards, task, staged));
+                RoundAccumulator sum = done.sum();
                 double roundSeconds = seconds(roundStart);
                 trained += sum.stats().samples();
                 devices = List.copyOf(sum.devices());
@@ -225,48 +226,16 @@ public final class DistributedTrainer {
                 double evalSeconds = 0;
                 if (epochEnds && testShards != null) {
                     long evalStart = System.nanoTime();
-                    float[] evaluated = parameters;
-                    test = guarded(guard, "the evaluation after " + roundName, () -> evaluate(testShards, evaluated));
+                    test = guarded(guard, "the evaluation after " + roundName,
+                            () -> exchange.evaluate(testShards, claim(), normalization, evalBatchSize, sync.treeDepth()));
                     evalSeconds = seconds(evalStart);
                 }
-                double[] tasks = sum.taskSeconds();
-                double slowestTask = tasks[tasks.length - 1];
-                double[] compute = sum.computeSeconds();
-                double[] load = sum.loadSeconds();
-                double median = Medians.of(tasks);
-                if (tasks.length > 1 && slowestTask > 1.5 * median && slowestTask - median > 1.0) {
-                    LOG.warn(String.format(Locale.ROOT,
-                            "round %d: slowest task %.1f s, median %.1f s, fastest %.1f s: a straggler holds the round",
-                            round, slowestTask, median, tasks[0]));
-                }
-                RoundMetrics metrics =
-                        new RoundMetrics(
-                                round,
-                                (double) to / stepsPerEpoch,
-                                from,
-                                (int) (to - from),
-                                plan.schedule().rate(to - 1),
-                                sum.stats().samples(),
-                                sum.stats().meanLoss(),
-                                sum.stats().accuracy(),
-                                test == null ? Double.NaN : test.meanLoss(),
-                                test == null ? Double.NaN : test.accuracy(),
-                                test == null ? Double.NaN : test.top5Accuracy(),
-                                roundSeconds,
-                                compute[compute.length - 1],
-                                load[load.length - 1],
-                                Math.max(0, roundSeconds - broadcastSeconds - slowestTask),
-                                broadcastSeconds,
-                                evalSeconds,
-                                0,
-                                tasks[0],
-                                median,
-                                slowestTask);
+                RoundMetrics metrics = metrics(round, from, to, stepsPerEpoch, sum, test, roundSeconds, done, evalSeconds);
                 rounds.add(metrics);
-                if (checkpoints.isDue(round, totalRounds)) {
+                if (checkpointDue) {
                     long checkpointStart = System.nanoTime();
-                    checkpoints.sink().accept(new TrainingState(round + 1, parameters, momentum, List.copyOf(rounds), trained,
-                            seconds(startNanos), velocity));
+                    checkpoints.sink().save(exchange.checkpointState(round + 1, List.copyOf(rounds), trained,
+                            seconds(startNanos)), staged);
                     metrics = metrics.withCheckpointSeconds(seconds(checkpointStart));
                     rounds.set(rounds.size() - 1, metrics);
                 }
@@ -274,85 +243,63 @@ public final class DistributedTrainer {
                     listener.roundFinished(metrics, totalRounds, seconds(startNanos));
                 }
             }
+            float[] parameters = guarded(guard, "assembling the model", exchange::parameters);
+            return new TrainingResult(parameters, rounds, seconds(startNanos), trained, devices);
         } finally {
             LiveTrainers.ended(replicaOwner);
         }
-        return new TrainingResult(parameters, rounds, seconds(startNanos), trained, devices);
+    }
+
+    private StateExchange exchange(TrainingState start, JavaRDD<ShardData> trainShards) {
+        if (sync.method() == SyncMethod.SHARDED) {
+            StateSlices slicing = new StateSlices(layout, sync.slicesFor(trainShards.getNumPartitions()));
+            return new ShardedExchange(jsc, sync, slicing, start);
+        }
+        return new TreeExchange(jsc, sync, StateSlices.trainableRanges(layout),
+                start.withArrays(jsc.hadoopConfiguration()));
+    }
+
+    /** The round's row, from its timings; warns when one task held the round. */
+    private RoundMetrics metrics(int round, long from, long to, int stepsPerEpoch, RoundAccumulator sum, StepStats test,
+            double roundSeconds, StateExchange.Round done, double evalSeconds) {
+        double[] tasks = sum.taskSeconds();
+        double slowestTask = tasks[tasks.length - 1];
+        double[] compute = sum.computeSeconds();
+        double[] load = sum.loadSeconds();
+        double median = Medians.of(tasks);
+        if (tasks.length > 1 && slowestTask > 1.5 * median && slowestTask - median > 1.0) {
+            LOG.warn(String.format(Locale.ROOT,
+                    "round %d: slowest task %.1f s, median %.1f s, fastest %.1f s: a straggler holds the round",
+                    round, slowestTask, median, tasks[0]));
+        }
+        return new RoundMetrics(
+                round,
+                (double) to / stepsPerEpoch,
+                from,
+                (int) (to - from),
+                plan.schedule().rate(to - 1),
+                sum.stats().samples(),
+                sum.stats().meanLoss(),
+                sum.stats().accuracy(),
+                test == null ? Double.NaN : test.meanLoss(),
+                test == null ? Double.NaN : test.accuracy(),
+                test == null ? Double.NaN : test.top5Accuracy(),
+                roundSeconds,
+                compute[compute.length - 1],
+                load[load.length - 1],
+                Math.max(0, roundSeconds - done.broadcastSeconds() - slowestTask),
+                done.broadcastSeconds(),
+                evalSeconds,
+                0,
+                tasks[0],
+                median,
+                slowestTask,
+                done.driverBytes(),
+                sum.taskBytesMax());
     }
 
     private static <T> T guarded(NativeCrashGuard guard, String stage, Supplier<T> jobs) {
         return guard == null ? jobs.get() : guard.call(stage, jobs);
-    }
-
-    private RoundAccumulator trainRound(
-            JavaRDD<ShardData> trainShards, Broadcast<ReplicaState> state, int round, long from, long to) {
-        ReplicaPool.Claim claim = claim();
-        TrainingPlan trainingPlan = plan;
-        Normalization norm = normalization;
-        return trainShards
-                .mapPartitionsWithIndex(
-                        (shard, it) -> trainShard(shard, it, state, claim, trainingPlan, norm, round, from, to), true)
-                .treeAggregate(new RoundAccumulator(), RoundAccumulator::merge, RoundAccumulator::merge, sync.treeDepth());
-    }
-
-    private static Iterator<RoundAccumulator> trainShard(
-            int shard,
-            Iterator<ShardData> shardData,
-            Broadcast<ReplicaState> state,
-            ReplicaPool.Claim claim,
-            TrainingPlan plan,
-            Normalization normalization,
-            int round,
-            long from,
-            long to) {
-        long start = System.nanoTime();
-        ShardData data = shardData.next();
-        RoundAccumulator result = onTaskReplica(claim, (replica, device) -> {
-            ReplicaState s = state.value();
-            replica.setState(s.parameters(), s.momentum());
-            long loaded = System.nanoTime();
-            StepStats stats;
-            try {
-                stats = new ShardTrainer(data, shard, plan, normalization).train(replica, from, to);
-            } catch (NonFiniteLossException e) {
-                throw new NonFiniteLossException("round " + round + ": " + e.getMessage());
-            }
-            long computed = System.nanoTime();
-            float[] parameters = new float[replica.layout().size()];
-            float[] momentum = new float[replica.layout().trainableSize()];
-            replica.getState(parameters, momentum);
-            return new RoundAccumulator()
-                    .add(parameters, momentum, stats, seconds(start), (loaded - start) / 1e9, (computed - loaded) / 1e9)
-                    .device(device);
-        });
-        return List.of(result).iterator();
-    }
-
-    /**
-     * Runs work on this task's replica, with the task's threads: borrowed from the executor's pool,
-     * returned after success, closed after a failure (its state is then unknown).
-     *
-     * @param claim what the pool is asked for
-     * @param work gets the replica and a description of the task's device
-     * @return what the work returns
-     */
-    private static <T> T onTaskReplica(ReplicaPool.Claim claim, BiFunction<Replica, String, T> work) {
-        TaskContext task = TaskContext.get();
-        TorchRuntime.useIntraOpThreads(DeviceAssignment.threadsForTask(task));
-        Device device = DeviceAssignment.forTask(task);
-        Replica replica = ReplicaPool.borrow(claim, device);
-        boolean healthy = false;
-        try {
-            T result = work.apply(replica, DeviceAssignment.describe(task, device));
-            healthy = true;
-            return result;
-        } finally {
-            if (healthy) {
-                ReplicaPool.release(claim, replica, device);
-            } else {
-                replica.close();
-            }
-        }
     }
 
     /**
@@ -363,60 +310,13 @@ public final class DistributedTrainer {
      * @return the sums over all images
      */
     public StepStats evaluate(JavaRDD<ShardData> testShards, float[] parameters) {
-        Broadcast<float[]> state = jsc.broadcast(parameters);
-        ReplicaPool.Claim claim = claim();
-        Normalization norm = normalization;
-        int batch = evalBatchSize;
-        try {
-            return testShards
-                    .map(data -> evaluateShard(data, state, claim, norm, batch))
-                    .treeReduce(StepStats::plus, sync.treeDepth());
-        } finally {
-            state.destroy(false);
-        }
-    }
-
-    private static StepStats evaluateShard(
-            ShardData data, Broadcast<float[]> state, ReplicaPool.Claim claim, Normalization normalization, int batch) {
-        if (data.size() == 0) {
-            return StepStats.EMPTY;
-        }
-        return onTaskReplica(claim, (replica, device) -> {
-            replica.setState(state.value(), null);
-            return ShardTrainer.evaluate(replica, data, normalization, batch);
-        });
+        return TreeExchange.evaluate(jsc, testShards, parameters, claim(), normalization, evalBatchSize,
+                sync.treeDepth());
     }
 
     /** What this trainer's tasks ask the executors' replica pools for, with the trainers running now. */
     private ReplicaPool.Claim claim() {
         return new ReplicaPool.Claim(spec, replicaOwner, LiveTrainers.snapshot(replicaOwner));
-    }
-
-    /**
-     * Applies server momentum: {@code v = beta v + (w - avg); w = w - v} on trainable parameters,
-     * the plain average elsewhere (running statistics).
-     */
-    private float[] withServerMomentum(float[] previous, float[] average, float[] velocity, int[][] trainable) {
-        float beta = (float) sync.serverMomentum();
-        float[] next = average.clone();
-        for (int[] range : trainable) {
-            for (int i = range[0]; i < range[1]; i++) {
-                velocity[i] = beta * velocity[i] + (previous[i] - average[i]);
-                next[i] = previous[i] - velocity[i];
-            }
-        }
-        return next;
-    }
-
-    private int[][] trainableRanges() {
-        List<int[]> ranges = new ArrayList<>();
-        for (int i = 0; i < layout.count(); i++) {
-            if (layout.trainable(i)) {
-                int end = i + 1 < layout.count() ? layout.offset(i + 1) : layout.size();
-                ranges.add(new int[] {layout.offset(i), end});
-            }
-        }
-        return ranges.toArray(new int[0][]);
     }
 
     private static double seconds(long startNanos) {

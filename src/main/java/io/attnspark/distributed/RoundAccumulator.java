@@ -24,6 +24,7 @@ public final class RoundAccumulator implements Serializable {
     private double[] loadSeconds = new double[0];
     private double[] computeSeconds = new double[0];
     private final java.util.TreeSet<String> devices = new java.util.TreeSet<>();
+    private long taskBytesMax;
 
     /**
      * Adds one replica's state after its steps.
@@ -50,6 +51,49 @@ public final class RoundAccumulator implements Serializable {
         loadSeconds = append(loadSeconds, loadSecs);
         computeSeconds = append(computeSeconds, computeSecs);
         return this;
+    }
+
+    /**
+     * Adds one replica's statistics and timings without its state: the sharded exchange averages
+     * states slice by slice elsewhere.
+     *
+     * @param replicaStats its sums over the round's steps
+     * @param taskSecs the task's wall time
+     * @param loadSecs time to fetch the averaged state and load it into the replica
+     * @param computeSecs time in local training steps
+     * @return this
+     * @throws IllegalStateException if states were added too
+     */
+    public RoundAccumulator report(StepStats replicaStats, double taskSecs, double loadSecs, double computeSecs) {
+        if (parameterMean != null) {
+            throw new IllegalStateException("an accumulator holds states or reports, not both");
+        }
+        stats = stats.plus(replicaStats);
+        replicas++;
+        taskSeconds = append(taskSeconds, taskSecs);
+        loadSeconds = append(loadSeconds, loadSecs);
+        computeSeconds = append(computeSeconds, computeSecs);
+        return this;
+    }
+
+    /**
+     * Records the model-state bytes one task wrote plus read; the maximum over tasks is kept.
+     *
+     * @param bytes the task's bytes
+     * @return this
+     */
+    public RoundAccumulator taskBytes(long bytes) {
+        taskBytesMax = Math.max(taskBytesMax, bytes);
+        return this;
+    }
+
+    /**
+     * Returns the most model-state bytes one task wrote plus read.
+     *
+     * @return bytes
+     */
+    public long taskBytesMax() {
+        return taskBytesMax;
     }
 
     /**
@@ -80,13 +124,15 @@ public final class RoundAccumulator implements Serializable {
      */
     public RoundAccumulator merge(RoundAccumulator other) {
         devices.addAll(other.devices);
-        if (other.parameterMean == null) {
+        taskBytesMax = Math.max(taskBytesMax, other.taskBytesMax);
+        if (other.parameterMean != null) {
+            // Never share the other side's arrays: later merges write into ours.
+            boolean adopt = parameterMean == null;
+            blend(adopt ? other.parameterMean.clone() : other.parameterMean,
+                    adopt ? other.momentumMean.clone() : other.momentumMean, other.stats.samples());
+        } else if (other.replicas == 0) {
             return this;
         }
-        // Never share the other side's arrays: later merges write into ours.
-        boolean adopt = parameterMean == null;
-        blend(adopt ? other.parameterMean.clone() : other.parameterMean,
-                adopt ? other.momentumMean.clone() : other.momentumMean, other.stats.samples());
         stats = stats.plus(other.stats);
         replicas += other.replicas;
         taskSeconds = concat(taskSeconds, other.taskSeconds);

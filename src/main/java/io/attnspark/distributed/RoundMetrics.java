@@ -27,6 +27,8 @@ import java.io.Serializable;
  * @param taskMinSeconds fastest task's wall time
  * @param taskMedianSeconds median task wall time
  * @param taskMaxSeconds slowest task's wall time
+ * @param syncBytesDriver model-state bytes the driver sent or received in the round (0 for {@code sharded})
+ * @param syncBytesTaskMax the most model-state bytes one task of the round wrote plus read
  */
 public record RoundMetrics(
         int round,
@@ -49,7 +51,9 @@ public record RoundMetrics(
         double checkpointSeconds,
         double taskMinSeconds,
         double taskMedianSeconds,
-        double taskMaxSeconds)
+        double taskMaxSeconds,
+        long syncBytesDriver,
+        long syncBytesTaskMax)
         implements Serializable {
 
     /**
@@ -70,7 +74,7 @@ public record RoundMetrics(
     public RoundMetrics withCheckpointSeconds(double seconds) {
         return new RoundMetrics(round, epoch, firstStep, steps, learningRate, samples, loss, trainAccuracy, testLoss,
                 testAccuracy, testTop5, roundSeconds, computeSeconds, loadSeconds, aggregateSeconds, broadcastSeconds, evalSeconds,
-                seconds, taskMinSeconds, taskMedianSeconds, taskMaxSeconds);
+                seconds, taskMinSeconds, taskMedianSeconds, taskMaxSeconds, syncBytesDriver, syncBytesTaskMax);
     }
 
     /**

@@ -41,7 +41,10 @@ public final class RunTables {
                     .add("eval_s", DataTypes.DoubleType, false)
                     .add("task_min_s", DataTypes.DoubleType, false)
                     .add("task_median_s", DataTypes.DoubleType, false)
-                    .add("task_max_s", DataTypes.DoubleType, false);
+                    .add("task_max_s", DataTypes.DoubleType, false)
+                    // Nullable: rounds written before the columns existed read back as null.
+                    .add("sync_bytes_driver", DataTypes.LongType, true)
+                    .add("sync_bytes_task_max", DataTypes.LongType, true);
 
     /** Schema of the {@code runs} table: one row per finished run. */
     public static final StructType RUNS_SCHEMA =
@@ -109,7 +112,9 @@ public final class RunTables {
                     r.evalSeconds(),
                     r.taskMinSeconds(),
                     r.taskMedianSeconds(),
-                    r.taskMaxSeconds()));
+                    r.taskMaxSeconds(),
+                    r.syncBytesDriver(),
+                    r.syncBytesTaskMax()));
         }
         TableWriters.exclusively(path,
                 () -> spark.createDataFrame(rows, ROUNDS_SCHEMA).coalesce(1).write().mode(SaveMode.Append).parquet(path));

@@ -13,14 +13,34 @@ import java.io.Serializable;
  *       (Hsu et al. 2019, arXiv:1909.06335) and SlowMo (Wang et al. 2020, arXiv:1910.00643) with a
  *       server learning rate of 1: {@code v = beta v + (w - avg); w = w - v}. 0 is plain averaging.
  *       It applies to trainable parameters; BatchNorm running statistics are always plain averages.
+ *   <li>{@code method}: {@code tree} through the driver, or {@code sharded} among the executors
+ *       (see {@link SyncMethod}); {@code slices} cuts the state for {@code sharded} (0: one slice per
+ *       replica); {@code wire} is the format of the trainable parameters a replica sends for averaging
+ *       (see {@link WireFormat}; {@code sharded} only).
  * </ul>
  *
  * @param every local steps between averages, at least 1
  * @param warmupRounds rounds of one step each at the start, at least 0
  * @param serverMomentum beta in [0, 1)
  * @param treeDepth depth of the {@code treeAggregate}, at least 1
+ * @param method how states are averaged
+ * @param slices slices of the state for {@code sharded}, 0 for one per replica
+ * @param wire the payload's format
  */
-public record SyncSchedule(int every, int warmupRounds, double serverMomentum, int treeDepth) implements Serializable {
+public record SyncSchedule(int every, int warmupRounds, double serverMomentum, int treeDepth, SyncMethod method,
+        int slices, WireFormat wire) implements Serializable {
+
+    /**
+     * The tree method's schedule, with float32 payloads.
+     *
+     * @param every K
+     * @param warmupRounds rounds of one step at the start
+     * @param serverMomentum beta
+     * @param treeDepth depth of the tree aggregation
+     */
+    public SyncSchedule(int every, int warmupRounds, double serverMomentum, int treeDepth) {
+        this(every, warmupRounds, serverMomentum, treeDepth, SyncMethod.TREE, 0, WireFormat.FLOAT32);
+    }
 
     /** Validates the schedule. */
     public SyncSchedule {
@@ -36,6 +56,69 @@ public record SyncSchedule(int every, int warmupRounds, double serverMomentum, i
         if (treeDepth < 1) {
             throw new IllegalArgumentException("sync.tree-depth must be >= 1, got " + treeDepth);
         }
+        if (method == null || wire == null) {
+            throw new IllegalArgumentException("sync.method and sync.wire must be set");
+        }
+        if (slices < 0) {
+            throw new IllegalArgumentException("sync.slices must be >= 0 (0: one per replica), got " + slices);
+        }
+        if (method == SyncMethod.TREE && wire != WireFormat.FLOAT32) {
+            throw new IllegalArgumentException("sync.wire = " + wire.configName()
+                    + " needs sync.method = sharded (the tree method sends float32 states)");
+        }
+    }
+
+    /**
+     * The same schedule with another averaging method.
+     *
+     * @param how the method
+     * @param sliceCount slices for {@code sharded}, 0 for one per replica
+     * @param format the payload's format
+     * @return the schedule
+     */
+    public SyncSchedule exchangedBy(SyncMethod how, int sliceCount, WireFormat format) {
+        return new SyncSchedule(every, warmupRounds, serverMomentum, treeDepth, how, sliceCount, format);
+    }
+
+    /**
+     * Returns what a checkpoint must agree on to be resumed under this schedule: not the method or
+     * its slices (a checkpoint resumes under either), but the wire format, which changes results.
+     * The first part keeps the form of checkpoints written before there was a method.
+     *
+     * @return the text
+     */
+    public String fingerprint() {
+        String schedule = "SyncSchedule[every=" + every + ", warmupRounds=" + warmupRounds + ", serverMomentum="
+                + serverMomentum + ", treeDepth=" + treeDepth + "]";
+        return wire == WireFormat.FLOAT32 ? schedule : schedule + " wire=" + wire.configName();
+    }
+
+    /**
+     * Returns the slices a sharded round cuts the state into.
+     *
+     * @param replicas replicas in the run
+     * @return {@code slices}, or the replica count when it is 0
+     */
+    public int slicesFor(int replicas) {
+        return slices > 0 ? slices : replicas;
+    }
+
+    /**
+     * Returns how many partial results one task of {@code treeAggregate}'s intermediate level
+     * merges at most (Spark's algorithm, as in {@link #driverResults}), 0 when there is no level.
+     *
+     * @param tasks tasks in the round
+     * @return the fan-in
+     */
+    public int levelFanIn(int tasks) {
+        int scale = Math.max((int) Math.ceil(Math.pow(tasks, 1.0 / treeDepth)), 2);
+        int partitions = tasks;
+        int fanIn = 0;
+        while (partitions > scale + (int) Math.ceil((double) partitions / scale)) {
+            fanIn = Math.max(fanIn, (int) Math.ceil((double) partitions / (partitions / scale)));
+            partitions /= scale;
+        }
+        return fanIn;
     }
 
     /**

@@ -179,7 +179,7 @@ public final class TrainJob {
         DistributedTrainer trainer = new DistributedTrainer(jsc, spec, plan, s.sync(), s.evalBatchSize());
         checkDriverResults(jsc, trainer, s.sync(), shards);
         Checkpoints checkpoints = new Checkpoints(s.output() + "/checkpoints", jsc.hadoopConfiguration(), s.checkpointKeep());
-        String fingerprint = fingerprint(spec, plan, shards, totalSteps, trainImages) + " " + s.sync();
+        String fingerprint = fingerprint(spec, plan, shards, totalSteps, trainImages) + " " + s.sync().fingerprint();
         java.util.Optional<Checkpoints.Saved> saved = checkpoints.latest();
         if (saved.isPresent() && !s.resume()) {
             throw new BadInputException("checkpoints of an earlier run exist under " + s.output()
@@ -197,7 +197,8 @@ public final class TrainJob {
             LOG.info("Resuming run {} at round {} from {}/checkpoints", runId, start.nextRound(), s.output());
             if (tableHasRun(tables + "/runs", runId)) {
                 LOG.info("Run {} had already finished: its outputs are in {}", runId, s.output());
-                TrainingResult done = new TrainingResult(start.parameters(), start.rounds(), start.elapsedSeconds(),
+                TrainingResult done = new TrainingResult(start.withArrays(jsc.hadoopConfiguration()).parameters(),
+                        start.rounds(), start.elapsedSeconds(),
                         start.trainedSamples(), List.of());
                 return new Outcome(runId, done, s.output() + "/model", shards, trainImages, testImages);
             }
@@ -213,7 +214,7 @@ public final class TrainJob {
         TrainingResult result;
         try (NativeCrashGuard guard = NativeCrashGuard.open(spark.sparkContext(), identity)) {
             result = trainer.train(trainShards, testImages > 0 ? testShards : null, start, totalSteps, stepsPerEpoch,
-                    listener, new DistributedTrainer.Checkpointing(state -> checkpoints.save(id, fingerprint, state),
+                    listener, new DistributedTrainer.Checkpointing(checkpoints.sinkFor(id, fingerprint),
                             s.checkpointEvery()), guard);
         }
 
@@ -257,12 +258,15 @@ public final class TrainJob {
      * @param shards tasks per round
      */
     static void checkDriverResults(long limit, long stateBytes, SyncSchedule sync, int shards) {
+        if (sync.method() == SyncMethod.SHARDED) {
+            return; // no state reaches the driver
+        }
         long results = sync.driverResults(shards);
         if (limit > 0 && results * stateBytes > limit * 9 / 10) {
             throw new BadInputException(String.format(Locale.ROOT,
                     "each round sends %d partial averages of %.1f MB (parameters + momentum) to the driver, %.0f MB,"
                             + " near or above spark.driver.maxResultSize = %d MB: raise spark.driver.maxResultSize"
-                            + " (and the driver's memory) or sync.tree-depth (now %d)",
+                            + " (and the driver's memory) or sync.tree-depth (now %d), or set sync.method = sharded",
                     results, stateBytes / 1e6, results * stateBytes / 1e6, limit >> 20, sync.treeDepth()));
         }
     }

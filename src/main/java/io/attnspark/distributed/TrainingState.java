@@ -14,6 +14,9 @@ import java.util.List;
  * @param elapsedSeconds training-loop wall time so far
  * @param serverVelocity the driver's momentum on averaged updates (see {@link SyncSchedule}), or
  *     null when not used
+ * @param slices where the state is when it was written slice by slice ({@code sync.method =
+ *     sharded}; then {@code parameters}, {@code momentum} and {@code serverVelocity} are null), or
+ *     null when the arrays hold it (checkpoints from before this field read back with null)
  */
 public record TrainingState(
         int nextRound,
@@ -22,7 +25,8 @@ public record TrainingState(
         List<RoundMetrics> rounds,
         long trainedSamples,
         double elapsedSeconds,
-        float[] serverVelocity)
+        float[] serverVelocity,
+        SlicedState slices)
         implements Serializable {
 
     private static final long serialVersionUID = 1L;
@@ -35,6 +39,21 @@ public record TrainingState(
      * @return the state
      */
     public static TrainingState initial(float[] parameters, int trainableSize) {
-        return new TrainingState(0, parameters, new float[trainableSize], List.of(), 0, 0, null);
+        return new TrainingState(0, parameters, new float[trainableSize], List.of(), 0, 0, null, null);
+    }
+
+    /**
+     * Returns this state with its arrays: read from its slice files on the driver when it was
+     * written slice by slice (to resume under {@code sync.method = tree}).
+     *
+     * @param conf the Hadoop configuration
+     * @return the state with parameters and momentum
+     */
+    public TrainingState withArrays(org.apache.hadoop.conf.Configuration conf) {
+        if (slices == null) {
+            return this;
+        }
+        float[][] all = slices.readAll(conf);
+        return new TrainingState(nextRound, all[0], all[1], rounds, trainedSamples, elapsedSeconds, all[2], null);
     }
 }

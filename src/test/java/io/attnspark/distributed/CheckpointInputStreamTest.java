@@ -18,9 +18,9 @@ class CheckpointInputStreamTest {
     @Test
     void readsStateWrittenUnderTheOldPackageName() throws Exception {
         RoundMetrics round = new RoundMetrics(0, 0.5, 0, 10, 0.1, 640, 1.5, 0.4, Double.NaN, Double.NaN, Double.NaN,
-                2.0, 1.5, 0.1, 0.2, 0.05, 0, 0, 1.4, 1.45, 1.5);
+                2.0, 1.5, 0.1, 0.2, 0.05, 0, 0, 1.4, 1.45, 1.5, 8_800_000, 4_400_000);
         TrainingState state = new TrainingState(1, new float[] {1, 2, 3}, new float[] {4, 5}, List.of(round), 640, 2.5,
-                null);
+                null, null);
         byte[] old = withOldPackage(serialise(state));
 
         assertThrows(ClassNotFoundException.class,

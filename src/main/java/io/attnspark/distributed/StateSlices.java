@@ -1,0 +1,279 @@
+package io.attnspark.distributed;
+
+import io.attnspark.model.ParameterLayout;
+import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The flat state the sharded exchange moves, cut into contiguous slices: all parameters (trainable
+ * ones and batch-norm statistics, in layout order) followed by the momentum buffers. Slice {@code j}
+ * of {@code P} is {@code [floor(L j / P), floor(L (j + 1) / P))} of the {@code L} floats, so slice
+ * sizes differ by at most one. Also encodes a replica's slice for the wire and decodes it into a
+ * running sum.
+ */
+public final class StateSlices implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final int parameters;
+    private final int momentum;
+    private final int slices;
+    // Sorted, disjoint [start, end) ranges of trainable parameters within the parameter part.
+    private final int[] trainableStarts;
+    private final int[] trainableEnds;
+
+    /**
+     * Describes a model's state.
+     *
+     * @param layout the model's parameter layout
+     * @param slices the number of slices, at least 1
+     * @throws IllegalArgumentException if there are more slices than floats
+     */
+    public StateSlices(ParameterLayout layout, int slices) {
+        this(layout.size(), layout.trainableSize(), slices, trainableRanges(layout));
+    }
+
+    StateSlices(int parameters, int momentum, int slices, int[][] trainable) {
+        if (slices < 1 || slices > (long) parameters + momentum) {
+            throw new IllegalArgumentException("sync.slices must be between 1 and the state's " + (parameters + momentum)
+                    + " floats, got " + slices);
+        }
+        this.parameters = parameters;
+        this.momentum = momentum;
+        this.slices = slices;
+        this.trainableStarts = new int[trainable.length];
+        this.trainableEnds = new int[trainable.length];
+        for (int i = 0; i < trainable.length; i++) {
+            trainableStarts[i] = trainable[i][0];
+            trainableEnds[i] = trainable[i][1];
+        }
+    }
+
+    /**
+     * Returns the trainable parameters' ranges in a layout's flat parameters.
+     *
+     * @param layout the layout
+     * @return sorted {@code [start, end)} pairs
+     */
+    static int[][] trainableRanges(ParameterLayout layout) {
+        List<int[]> ranges = new ArrayList<>();
+        for (int i = 0; i < layout.count(); i++) {
+            if (layout.trainable(i)) {
+                int end = i + 1 < layout.count() ? layout.offset(i + 1) : layout.size();
+                ranges.add(new int[] {layout.offset(i), end});
+            }
+        }
+        return ranges.toArray(new int[0][]);
+    }
+
+    /** The same state cut into another number of slices. */
+    StateSlices withSlices(int count) {
+        int[][] trainable = new int[trainableStarts.length][];
+        for (int i = 0; i < trainable.length; i++) {
+            trainable[i] = new int[] {trainableStarts[i], trainableEnds[i]};
+        }
+        return new StateSlices(parameters, momentum, count, trainable);
+    }
+
+    /** @return floats of parameters (the first part of the state) */
+    public int parameters() {
+        return parameters;
+    }
+
+    /** @return floats of momentum buffers (the second part) */
+    public int momentum() {
+        return momentum;
+    }
+
+    /** @return floats in the whole state */
+    public int length() {
+        return parameters + momentum;
+    }
+
+    /** @return the number of slices */
+    public int count() {
+        return slices;
+    }
+
+    /**
+     * Returns where a slice starts.
+     *
+     * @param slice from 0 to {@link #count()} (the end of the last slice)
+     * @return its first float's index in the state
+     */
+    public int start(int slice) {
+        return (int) ((long) length() * slice / slices);
+    }
+
+    /**
+     * Returns where a slice ends.
+     *
+     * @param slice the slice
+     * @return one past its last float's index
+     */
+    public int end(int slice) {
+        return start(slice + 1);
+    }
+
+    /**
+     * Returns whether a state float is a trainable parameter (the part {@code bfloat16} compresses).
+     *
+     * @param index the float's index in the state
+     * @return true for trainable parameters, false for statistics and momentum
+     */
+    boolean trainable(int index) {
+        if (index >= parameters) {
+            return false;
+        }
+        int lo = 0;
+        int hi = trainableStarts.length - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (index < trainableStarts[mid]) {
+                hi = mid - 1;
+            } else if (index >= trainableEnds[mid]) {
+                lo = mid + 1;
+            } else {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Marks the trainable floats of a slice, for the codec's loops. */
+    boolean[] trainableMask(int slice) {
+        int from = start(slice);
+        boolean[] mask = new boolean[end(slice) - from];
+        for (int i = 0; i < mask.length; i++) {
+            mask[i] = trainable(from + i);
+        }
+        return mask;
+    }
+
+    /**
+     * Packs floats as little-endian float32: the wire and file format of averaged slices.
+     *
+     * @param values the floats
+     * @param from first index
+     * @param to one past the last
+     * @return 4 bytes per float
+     */
+    static byte[] pack(float[] values, int from, int to) {
+        ByteBuffer bytes = ByteBuffer.allocate(4 * (to - from)).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(values, from, to - from);
+        return bytes.array();
+    }
+
+    /**
+     * Unpacks {@link #pack}'s bytes into an array.
+     *
+     * @param bytes the packed floats
+     * @param into the destination
+     * @param at where the first float goes
+     */
+    static void unpack(byte[] bytes, float[] into, int at) {
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(into, at, bytes.length / 4);
+    }
+
+    /**
+     * Encodes a replica's floats of one slice: float32, or in {@code bfloat16} each trainable
+     * parameter's change from the average the replica started from.
+     *
+     * @param slice the slice
+     * @param state the replica's state after its steps (whole)
+     * @param started the averaged state it started from (whole)
+     * @param wire the format
+     * @return the payload
+     */
+    byte[] encode(int slice, float[] state, float[] started, WireFormat wire) {
+        int from = start(slice);
+        int to = end(slice);
+        if (wire == WireFormat.FLOAT32) {
+            return pack(state, from, to);
+        }
+        boolean[] mask = trainableMask(slice);
+        int compressed = 0;
+        for (boolean m : mask) {
+            compressed += m ? 1 : 0;
+        }
+        ByteBuffer out = ByteBuffer.allocate(4 * (to - from) - 2 * compressed).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = from; i < to; i++) {
+            if (mask[i - from]) {
+                out.putShort(WireFormat.toBfloat16(state[i] - started[i]));
+            } else {
+                out.putFloat(state[i]);
+            }
+        }
+        return out.array();
+    }
+
+    /**
+     * Adds {@code weight} times a payload to a slice's running sums: the value itself for float32
+     * floats, the change for bfloat16 ones (see {@link #finish}).
+     *
+     * @param slice the slice
+     * @param payload from {@link #encode}
+     * @param weight the replica's samples
+     * @param wire the payload's format
+     * @param sums per float of the slice, in double
+     * @throws IllegalStateException if the payload has the wrong size
+     */
+    void accumulate(int slice, byte[] payload, double weight, WireFormat wire, double[] sums) {
+        ByteBuffer in = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
+        boolean[] mask = wire == WireFormat.BFLOAT16 ? trainableMask(slice) : null;
+        for (int i = 0; i < sums.length; i++) {
+            if (!in.hasRemaining()) {
+                throw new IllegalStateException("a payload of slice " + slice + " ended after " + i + " of "
+                        + sums.length + " floats");
+            }
+            float v = mask != null && mask[i] ? WireFormat.fromBfloat16(in.getShort()) : in.getFloat();
+            sums[i] += weight * v;
+        }
+        if (in.hasRemaining()) {
+            throw new IllegalStateException("a payload of slice " + slice + " has " + in.remaining() + " bytes too many");
+        }
+    }
+
+    /**
+     * Turns a slice's sums into its average: {@code sum / weight} for float32 floats,
+     * {@code previous + sum / weight} for bfloat16 changes.
+     *
+     * @param slice the slice
+     * @param sums the sums
+     * @param weight the total weight
+     * @param previous the slice's average before the round
+     * @param wire the payloads' format
+     * @return the averaged slice
+     */
+    float[] finish(int slice, double[] sums, double weight, float[] previous, WireFormat wire) {
+        boolean[] mask = wire == WireFormat.BFLOAT16 ? trainableMask(slice) : null;
+        float[] average = new float[sums.length];
+        for (int i = 0; i < sums.length; i++) {
+            average[i] = mask != null && mask[i] ? (float) (previous[i] + sums[i] / weight) : (float) (sums[i] / weight);
+        }
+        return average;
+    }
+
+    /**
+     * Applies server momentum to a slice's trainable parameters, as the tree path does on the whole
+     * state: {@code v = beta v + (w - avg); w = w - v}; statistics and momentum keep the plain average.
+     *
+     * @param slice the slice
+     * @param previous the slice before the round
+     * @param average the plain average (replaced in place)
+     * @param velocity the slice's velocity (updated in place)
+     * @param beta the server momentum
+     */
+    void applyServerMomentum(int slice, float[] previous, float[] average, float[] velocity, float beta) {
+        boolean[] mask = trainableMask(slice);
+        for (int i = 0; i < average.length; i++) {
+            if (mask[i]) {
+                velocity[i] = beta * velocity[i] + (previous[i] - average[i]);
+                average[i] = previous[i] - velocity[i];
+            }
+        }
+    }
+}
