@@ -2,8 +2,10 @@
 # Round-time breakdown on the local standalone cluster (issue 5's benchmark): starts the cluster (two
 # executor JVMs, 1 core each), trains ResNet-20 with 2 replicas (batch BATCH, default 64, per replica) on
 # IMAGES Fashion-MNIST images for one epoch at each K, prints each run's median round-time breakdown
-# (`bench rounds`), stops the cluster.
+# (`bench rounds`), stops the cluster. METHODS (default "tree") lists the sync.method values to run at each
+# K, one after another; EXTRA adds config overrides to every run (e.g. EXTRA="model.depth=50").
 #   jobs/bench-cluster.sh [IMAGES] [K...]        e.g. jobs/bench-cluster.sh 60000 10 50
+#   METHODS="tree sharded tree sharded" jobs/bench-cluster.sh 20000 10
 # Run it on a quiet machine. Needs a build and runs/data/fashion-mnist (jobs/quickstart.sh makes both).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,12 +22,23 @@ mkdir -p "$run_dir"
 export SPARK_MASTER_PORT="${SPARK_MASTER_PORT:-7177}" SPARK_MASTER_WEBUI_PORT="${SPARK_MASTER_WEBUI_PORT:-8180}"
 master="$(jobs/cluster-up.sh "$run_dir/cluster" | tail -n 1)"
 trap 'jobs/cluster-down.sh "$run_dir/cluster" >/dev/null' EXIT
+read -r -a methods <<< "${METHODS:-tree}"
+read -r -a extra <<< "${EXTRA:-}"
 for k in "${ks[@]}"; do
-  out="$run_dir/k$k"
-  rm -rf "$out"
-  echo "== ResNet-20, 2 executors x 1 core, $images images, 1 epoch, batch $batch per replica, K = $k"
-  SPARK_MASTER="$master" jobs/submit.sh train --conf conf/train-fmnist.conf "data.table=\"$table\"" \
-    "output.path=\"$out\"" "data.train-limit=$images" train.epochs=1 "train.batch-size=$batch" sync.shards=2 "sync.every=$k" \
-    checkpoint.every=1 2> "$out.log" | grep '^run ' || { echo "run failed; see $out.log" >&2; exit 1; }
-  jobs/attnspark bench rounds --run "$out" 2>/dev/null
+  n=0
+  for method in "${methods[@]}"; do
+    n=$((n + 1))
+    out="$run_dir/k$k-$method-$n"
+    rm -rf "$out"
+    echo "== 2 executors x 1 core, $images images, 1 epoch, batch $batch per replica, K = $k, sync.method = $method ${extra[*]:-}"
+    SPARK_MASTER="$master" jobs/submit.sh train --conf conf/train-fmnist.conf "data.table=\"$table\"" \
+      "output.path=\"$out\"" "data.train-limit=$images" train.epochs=1 "train.batch-size=$batch" sync.shards=2 \
+      "sync.every=$k" "sync.method=$method" checkpoint.every=1 ${extra[@]+"${extra[@]}"} 2> "$out.log" | grep '^run ' \
+      || { echo "run failed; see $out.log" >&2; exit 1; }
+    # Peak resident memory of each executor JVM so far (they live for the whole script).
+    for pid in $(pgrep -f CoarseGrainedExecutorBackend || true); do
+      echo "executor $pid peak RSS: $(awk '/VmHWM/ {printf "%.0f MB", $2 / 1024}' /proc/$pid/status)"
+    done
+    jobs/attnspark bench rounds --run "$out" 2>/dev/null
+  done
 done

@@ -1,6 +1,7 @@
 package io.attnspark.cli;
 
 import io.attnspark.stats.Medians;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -49,6 +50,12 @@ public final class BenchRoundsCommand implements Callable<Integer> {
         for (String part : PARTS) {
             double m = median(rounds, part);
             System.out.printf(Locale.ROOT, "| %s | %.4f | %.1f%% |%n", part, m, 100 * m / round);
+        }
+        if (Arrays.asList(rounds.columns()).contains("sync_bytes_driver")) {
+            Row bytes = rounds.agg(functions.max("sync_bytes_driver"), functions.max("sync_bytes_task_max")).first();
+            System.out.printf(Locale.ROOT, "model-state bytes per round: driver %s, busiest task %s%n",
+                    bytes.isNullAt(0) ? "n/a" : String.format(Locale.ROOT, "%.2f MB", bytes.getLong(0) / 1e6),
+                    bytes.isNullAt(1) ? "n/a" : String.format(Locale.ROOT, "%.2f MB", bytes.getLong(1) / 1e6));
         }
         return 0;
     }

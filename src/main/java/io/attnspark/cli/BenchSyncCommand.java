@@ -2,6 +2,8 @@ package io.attnspark.cli;
 
 import io.attnspark.distributed.ReplicaState;
 import io.attnspark.distributed.RoundAccumulator;
+import io.attnspark.distributed.StateSlices;
+import io.attnspark.distributed.WireFormat;
 import io.attnspark.model.Backbone;
 import io.attnspark.model.ModelFacts;
 import io.attnspark.stats.Medians;
@@ -13,6 +15,7 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -38,8 +41,8 @@ public final class BenchSyncCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         System.out.println("| model | trainable params | state MB (params + momentum) | serialise ms | deserialise ms"
-                + " | merge ms | serialised MB |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+                + " | merge ms | serialised MB | sharded: encode ms (f32 / bf16) | sharded: average ms (f32 / bf16) |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (String m : models) {
             String[] parts = m.split(":");
             if (parts.length < 2) {
@@ -86,11 +89,54 @@ public final class BenchSyncCommand implements Callable<Integer> {
                     }
                 }
             }
-            System.out.printf(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.1f | %.1f | %.1f |%n", m, params,
-                    2.0 * n * 4 / 1e6, Medians.of(ser), Medians.of(de), Medians.of(merge), bytes / 1e6);
+            double[][] sharded = shardedCosts(p, v);
+            System.out.printf(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f / %.1f | %.1f / %.1f |%n",
+                    m, params, 2.0 * n * 4 / 1e6, Medians.of(ser), Medians.of(de), Medians.of(merge), bytes / 1e6,
+                    Medians.of(sharded[0]), Medians.of(sharded[1]), Medians.of(sharded[2]), Medians.of(sharded[3]));
         }
         return 0;
     }
+
+    /**
+     * What one task of a sharded round spends on a state of S bytes, with {@value #SLICES} slices:
+     * a training task encodes its whole state into the slices' payloads; an averaging task with as
+     * many replicas as slices sums {@value #SLICES} payloads of S / {@value #SLICES} and divides.
+     * Returns medians' inputs: encode f32, encode bf16, average f32, average bf16 (ms).
+     */
+    private double[][] shardedCosts(float[] p, float[] v) {
+        int n = p.length;
+        StateSlices cut = new StateSlices(n, n, SLICES, new int[][] {{0, n}});
+        float[] state = new float[2 * n];
+        System.arraycopy(p, 0, state, 0, n);
+        System.arraycopy(v, 0, state, n, n);
+        float[] started = state.clone();
+        for (int i = 0; i < n; i++) {
+            started[i] -= 1e-3f * v[i];
+        }
+        double[][] ms = new double[4][repeats];
+        WireFormat[] wires = {WireFormat.FLOAT32, WireFormat.BFLOAT16};
+        for (int r = 0; r < repeats; r++) {
+            for (int w = 0; w < 2; w++) {
+                long t0 = System.nanoTime();
+                byte[][] payloads = new byte[SLICES][];
+                for (int j = 0; j < SLICES; j++) {
+                    payloads[j] = cut.encode(j, state, started, wires[w]);
+                }
+                long t1 = System.nanoTime();
+                double[] sums = new double[cut.end(0) - cut.start(0)];
+                for (int replica = 0; replica < SLICES; replica++) {
+                    cut.accumulate(0, payloads[0], 128, wires[w], sums);
+                }
+                cut.finish(0, sums, 128.0 * SLICES, Arrays.copyOfRange(started, 0, sums.length), wires[w]);
+                long t2 = System.nanoTime();
+                ms[w][r] = (t1 - t0) / 1e6;
+                ms[2 + w][r] = (t2 - t1) / 1e6;
+            }
+        }
+        return ms;
+    }
+
+    private static final int SLICES = 8;
 
     private static byte[] serialise(Object o) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

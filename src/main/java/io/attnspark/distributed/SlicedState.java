@@ -141,6 +141,8 @@ public record SlicedState(int slices, int parameters, int momentum, boolean velo
                     if (vel != null) {
                         readFloats(in, p, HEADER_BYTES + 4L * (fileTo - fileFrom + a - fileFrom), vel, a - from, b - a);
                     }
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read checkpoint slice " + p + ": " + e.getMessage(), e);
                 }
             }
         } catch (IOException e) {

@@ -36,7 +36,16 @@ public final class StateSlices implements Serializable {
         this(layout.size(), layout.trainableSize(), slices, trainableRanges(layout));
     }
 
-    StateSlices(int parameters, int momentum, int slices, int[][] trainable) {
+    /**
+     * Describes a state by its sizes.
+     *
+     * @param parameters floats of parameters
+     * @param momentum floats of momentum buffers
+     * @param slices the number of slices, at least 1
+     * @param trainable sorted, disjoint {@code [start, end)} ranges of trainable parameters
+     * @throws IllegalArgumentException if there are more slices than floats
+     */
+    public StateSlices(int parameters, int momentum, int slices, int[][] trainable) {
         if (slices < 1 || slices > (long) parameters + momentum) {
             throw new IllegalArgumentException("sync.slices must be between 1 and the state's " + (parameters + momentum)
                     + " floats, got " + slices);
@@ -188,7 +197,7 @@ public final class StateSlices implements Serializable {
      * @param wire the format
      * @return the payload
      */
-    byte[] encode(int slice, float[] state, float[] started, WireFormat wire) {
+    public byte[] encode(int slice, float[] state, float[] started, WireFormat wire) {
         int from = start(slice);
         int to = end(slice);
         if (wire == WireFormat.FLOAT32) {
@@ -221,7 +230,7 @@ public final class StateSlices implements Serializable {
      * @param sums per float of the slice, in double
      * @throws IllegalStateException if the payload has the wrong size
      */
-    void accumulate(int slice, byte[] payload, double weight, WireFormat wire, double[] sums) {
+    public void accumulate(int slice, byte[] payload, double weight, WireFormat wire, double[] sums) {
         ByteBuffer in = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
         boolean[] mask = wire == WireFormat.BFLOAT16 ? trainableMask(slice) : null;
         for (int i = 0; i < sums.length; i++) {
@@ -248,7 +257,7 @@ public final class StateSlices implements Serializable {
      * @param wire the payloads' format
      * @return the averaged slice
      */
-    float[] finish(int slice, double[] sums, double weight, float[] previous, WireFormat wire) {
+    public float[] finish(int slice, double[] sums, double weight, float[] previous, WireFormat wire) {
         boolean[] mask = wire == WireFormat.BFLOAT16 ? trainableMask(slice) : null;
         float[] average = new float[sums.length];
         for (int i = 0; i < sums.length; i++) {

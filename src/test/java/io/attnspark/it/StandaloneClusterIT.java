@@ -64,10 +64,12 @@ class StandaloneClusterIT {
         run(List.of("jobs/cluster-down.sh", runDir.toString()), false, null);
     }
 
-    private static List<String> train(String output) {
-        return List.of("jobs/submit.sh", "train", "--conf", "conf/train-fmnist.conf", "data.table=" + table,
-                "output.path=" + output, "model.depth=8", "train.epochs=1", "train.batch-size=" + BATCH,
-                "sync.shards=2", "sync.every=2", "train.lr=0.05");
+    private static List<String> train(String output, String... more) {
+        List<String> command = new ArrayList<>(List.of("jobs/submit.sh", "train", "--conf", "conf/train-fmnist.conf",
+                "data.table=" + table, "output.path=" + output, "model.depth=8", "train.epochs=1",
+                "train.batch-size=" + BATCH, "sync.shards=2", "sync.every=2", "train.lr=0.05"));
+        command.addAll(List.of(more));
+        return command;
     }
 
     private static Row runRow(String output) {
@@ -134,6 +136,30 @@ class StandaloneClusterIT {
         float[] b = parameters(disturbed);
         for (int i = 0; i < a.length; i++) {
             assertEquals(a[i], b[i], 1e-6f, "parameter float " + i);
+        }
+
+        // The sharded method, killing an executor that holds averaged slices, shuffle outputs and a
+        // cached shard: Spark recomputes what was lost from the replicated slices, and the run ends
+        // where the undisturbed tree run ended.
+        String sharded = dir.resolve("sharded-disturbed").toString();
+        AtomicBoolean killedSharded = new AtomicBoolean();
+        ProcessResult third = run(train(sharded, "sync.method=sharded", "checkpoint.every=3"), true, line -> {
+            if (line.startsWith("epoch") && killedSharded.compareAndSet(false, true)) {
+                killOneExecutor();
+            }
+        });
+        assertEquals(0, third.exitCode, third.output);
+        assertTrue(killedSharded.get(), "an executor was killed in the sharded run");
+        List<Row> shardedRounds = TestSpark.session().read().parquet(sharded + "/tables/rounds")
+                .select("samples", "sync_bytes_driver").collectAsList();
+        assertEquals(rounds, shardedRounds.size());
+        for (Row r : shardedRounds) {
+            assertEquals(2L * 2 * BATCH, r.getLong(0), "each sharded round counts every replica's samples once");
+            assertEquals(0L, r.getLong(1), "no model state through the driver");
+        }
+        float[] c = parameters(sharded);
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(a[i], c[i], 1e-6f, "sharded parameter float " + i);
         }
     }
 
