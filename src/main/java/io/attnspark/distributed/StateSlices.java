@@ -152,14 +152,32 @@ public final class StateSlices implements Serializable {
         return false;
     }
 
-    /** Marks the trainable floats of a slice, for the codec's loops. */
-    boolean[] trainableMask(int slice) {
+    /**
+     * Cuts a slice into runs of floats that travel alike: {@code {from, to, 1}} for trainable
+     * parameters, {@code {from, to, 0}} for the rest, in slice-local indices. The codec moves each
+     * run in bulk.
+     */
+    private List<int[]> runs(int slice) {
         int from = start(slice);
-        boolean[] mask = new boolean[end(slice) - from];
-        for (int i = 0; i < mask.length; i++) {
-            mask[i] = trainable(from + i);
+        int to = end(slice);
+        List<int[]> runs = new ArrayList<>();
+        int at = from;
+        for (int r = 0; r < trainableStarts.length && at < to; r++) {
+            int a = Math.max(at, trainableStarts[r]);
+            int b = Math.min(to, trainableEnds[r]);
+            if (a >= b) {
+                continue;
+            }
+            if (a > at) {
+                runs.add(new int[] {at - from, a - from, 0});
+            }
+            runs.add(new int[] {a - from, b - from, 1});
+            at = b;
         }
-        return mask;
+        if (at < to) {
+            runs.add(new int[] {at - from, to - from, 0});
+        }
+        return runs;
     }
 
     /**
@@ -203,17 +221,25 @@ public final class StateSlices implements Serializable {
         if (wire == WireFormat.FLOAT32) {
             return pack(state, from, to);
         }
-        boolean[] mask = trainableMask(slice);
+        List<int[]> runs = runs(slice);
         int compressed = 0;
-        for (boolean m : mask) {
-            compressed += m ? 1 : 0;
+        for (int[] run : runs) {
+            compressed += run[2] * (run[1] - run[0]);
         }
         ByteBuffer out = ByteBuffer.allocate(4 * (to - from) - 2 * compressed).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = from; i < to; i++) {
-            if (mask[i - from]) {
-                out.putShort(WireFormat.toBfloat16(state[i] - started[i]));
+        for (int[] run : runs) {
+            int a = from + run[0];
+            int n = run[1] - run[0];
+            if (run[2] == 1) {
+                short[] changes = new short[n];
+                for (int i = 0; i < n; i++) {
+                    changes[i] = WireFormat.toBfloat16(state[a + i] - started[a + i]);
+                }
+                out.asShortBuffer().put(changes);
+                out.position(out.position() + 2 * n);
             } else {
-                out.putFloat(state[i]);
+                out.asFloatBuffer().put(state, a, n);
+                out.position(out.position() + 4 * n);
             }
         }
         return out.array();
@@ -231,18 +257,33 @@ public final class StateSlices implements Serializable {
      * @throws IllegalStateException if the payload has the wrong size
      */
     public void accumulate(int slice, byte[] payload, double weight, WireFormat wire, double[] sums) {
-        ByteBuffer in = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
-        boolean[] mask = wire == WireFormat.BFLOAT16 ? trainableMask(slice) : null;
-        for (int i = 0; i < sums.length; i++) {
-            if (!in.hasRemaining()) {
-                throw new IllegalStateException("a payload of slice " + slice + " ended after " + i + " of "
-                        + sums.length + " floats");
-            }
-            float v = mask != null && mask[i] ? WireFormat.fromBfloat16(in.getShort()) : in.getFloat();
-            sums[i] += weight * v;
+        List<int[]> runs = wire == WireFormat.BFLOAT16 ? runs(slice) : List.of(new int[] {0, sums.length, 0});
+        long expected = 0;
+        for (int[] run : runs) {
+            expected += (run[2] == 1 ? 2L : 4L) * (run[1] - run[0]);
         }
-        if (in.hasRemaining()) {
-            throw new IllegalStateException("a payload of slice " + slice + " has " + in.remaining() + " bytes too many");
+        if (payload.length != expected) {
+            throw new IllegalStateException("a payload of slice " + slice + " has " + payload.length
+                    + " bytes; its " + sums.length + " floats take " + expected);
+        }
+        ByteBuffer in = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
+        for (int[] run : runs) {
+            int n = run[1] - run[0];
+            if (run[2] == 1) {
+                short[] changes = new short[n];
+                in.asShortBuffer().get(changes);
+                in.position(in.position() + 2 * n);
+                for (int i = 0; i < n; i++) {
+                    sums[run[0] + i] += weight * WireFormat.fromBfloat16(changes[i]);
+                }
+            } else {
+                float[] values = new float[n];
+                in.asFloatBuffer().get(values);
+                in.position(in.position() + 4 * n);
+                for (int i = 0; i < n; i++) {
+                    sums[run[0] + i] += weight * values[i];
+                }
+            }
         }
     }
 
@@ -258,10 +299,16 @@ public final class StateSlices implements Serializable {
      * @return the averaged slice
      */
     public float[] finish(int slice, double[] sums, double weight, float[] previous, WireFormat wire) {
-        boolean[] mask = wire == WireFormat.BFLOAT16 ? trainableMask(slice) : null;
         float[] average = new float[sums.length];
         for (int i = 0; i < sums.length; i++) {
-            average[i] = mask != null && mask[i] ? (float) (previous[i] + sums[i] / weight) : (float) (sums[i] / weight);
+            average[i] = (float) (sums[i] / weight);
+        }
+        if (wire == WireFormat.BFLOAT16) {
+            for (int[] run : runs(slice)) {
+                for (int i = run[0]; i < run[1] && run[2] == 1; i++) {
+                    average[i] = (float) (previous[i] + sums[i] / weight);
+                }
+            }
         }
         return average;
     }
@@ -277,9 +324,8 @@ public final class StateSlices implements Serializable {
      * @param beta the server momentum
      */
     void applyServerMomentum(int slice, float[] previous, float[] average, float[] velocity, float beta) {
-        boolean[] mask = trainableMask(slice);
-        for (int i = 0; i < average.length; i++) {
-            if (mask[i]) {
+        for (int[] run : runs(slice)) {
+            for (int i = run[0]; i < run[1] && run[2] == 1; i++) {
                 velocity[i] = beta * velocity[i] + (previous[i] - average[i]);
                 average[i] = previous[i] - velocity[i];
             }
