@@ -52,6 +52,38 @@ def round_time(m, executors, k, depth, checkpoint_every):
                 bcast=bcast, sched=sched, finals=finals, fan_in=fan_in, driver_bytes=finals * s)
 
 
+# sync.method = sharded (issue 15). Measured: encode/average per state (bench sync), the fixed per-round cost
+# of its extra stages on the local cluster (bench-cluster.sh, sharded aggregate_s minus the data costs).
+# Assumed: shuffle files written to the page cache at DISK bytes/s; each fetched shuffle block costs
+# BLOCK seconds, BLOCKS_IN_FLIGHT at a time.
+DISK = 2e9
+BLOCK = 0.5e-3
+BLOCKS_IN_FLIGHT = 8
+SHARDED = {
+    # name: encode s (a whole state into its payloads), average s (sum the payloads of one state's bytes)
+    "ResNet-20 (1 CPU core per executor)": dict(encode=0.0013, average=0.0082),
+    "ResNet-50 (1 GPU per executor, assumed 0.20 s/step)": dict(encode=0.060, average=0.164),
+}
+STAGE = 0.02          # measured (calibrated): fixed cost of one extra stage on the local cluster, s
+
+
+def sharded_round_time(m, c, executors, k, slices, checkpoint_every, wire_share=1.0):
+    """One sharded round: all-gather stage, training stage, averaging stage (see ShardedExchange)."""
+    s, e = m["state"], executors
+    p = slices or e
+    net = s * (e - 1) / e / NET
+    gather = STAGE + e * s / p / DISK                                    # each slice task writes E copies
+    fetch = net + p * BLOCK / BLOCKS_IN_FLIGHT + c["encode"]             # read P blocks, unpack (~ encode)
+    compute = k * m["step"] * (1 + SPREAD * math.sqrt(2 * math.log(e)))
+    send = c["encode"] * wire_share + s * wire_share / DISK              # encode and write P payloads
+    average = (STAGE + e * s * wire_share / p / NET + e * BLOCK / BLOCKS_IN_FLIGHT
+               + c["average"] * e / p + 2 * s / p / NET)                 # fetch N payloads, sum, replicate
+    sched = (e + 2 * p) * SCHED
+    ckpt = s / p / CKPT_BW / checkpoint_every
+    total = gather + fetch + compute + send + average + sched + ckpt
+    return dict(total=total, compute=k * m["step"], sched=sched, task_bytes=max(2 * s, e * s / p + s / p))
+
+
 def main():
     for name, m in MODELS.items():
         for k, depth, every in ((10, 2, 1), (50, 2, 10), (10, 3, 10)):
@@ -65,6 +97,34 @@ def main():
                 print(f"| {e} | {r['finals']} | {r['fan_in'] or '-'} | {r['total']:.2f} | {r['compute']:.2f} |"
                       f" {r['bcast']:.2f} | {r['level']:.2f} | {r['driver']:.2f} | {r['sched']:.2f} |"
                       f" {r['compute'] / r['total']:.0%} | {r['driver_bytes'] / 1e6:.0f} MB{over} |")
+
+
+    print("\n## sync.method = sharded: round time (efficiency) by link speed, K and slices\n")
+    for name, m in MODELS.items():
+        c = SHARDED[name]
+        print(f"\n{name}; checkpoint every 10 rounds; P = slices (E: one per executor)\n")
+        print("| executors | tree K = 10, 10 Gb/s | sharded K = 10, 10 Gb/s | tree K = 10, 25 Gb/s"
+              " | sharded K = 10, 25 Gb/s, P = E | sharded K = 10, 25 Gb/s, P = E/4 | sharded, bytes per task"
+              " | scheduling s (P = E) |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+        global NET
+        for e in (2, 8, 16, 32, 64, 128, 256):
+            cells = []
+            for net in (1.25e9, 3.125e9):
+                NET = net
+                t = round_time(m, e, 10, 2, 10)
+                sh = sharded_round_time(m, c, e, 10, 0, 10)
+                cells.append((t, sh))
+            NET = 3.125e9
+            quarter = sharded_round_time(m, c, e, 10, max(1, e // 4), 10)
+            NET = 1.25e9
+            (t10, s10), (t25, s25) = cells
+            print(f"| {e} | {t10['total']:.2f} s ({t10['compute'] / t10['total']:.0%}) |"
+                  f" {s10['total']:.2f} s ({s10['compute'] / s10['total']:.0%}) |"
+                  f" {t25['total']:.2f} s ({t25['compute'] / t25['total']:.0%}) |"
+                  f" {s25['total']:.2f} s ({s25['compute'] / s25['total']:.0%}) |"
+                  f" {quarter['total']:.2f} s ({quarter['compute'] / quarter['total']:.0%}) |"
+                  f" {s25['task_bytes'] / 1e6:.0f} MB | {s25['sched']:.2f} |")
 
 
 if __name__ == "__main__":
