@@ -24,24 +24,24 @@ import scala.Tuple2;
  * in an RDD of P slices (partition j = slice j, see {@link StateSlices}), persisted and locally
  * checkpointed each round so the lineage stays one round long; with two or more executors each
  * slice is also replicated to a second executor, so losing one executor loses no average. A round
- * is three stages:
+ * is two stages:
  * <ol>
- *   <li>all-gather: each slice task sends its slice to every replica (a shuffle keyed by replica);
- *   <li>train: each replica's task assembles the full state from the P slices, trains its local
- *       steps, and sends its state cut into P payloads, weighted by its samples (a shuffle keyed by
+ *   <li>train: each replica's task reads the P slices from the block manager (the all-gather,
+ *       through narrow dependencies: see {@link WholeState}), assembles the full state, trains its
+ *       local steps, and sends its state cut into P payloads, weighted by its samples (a shuffle keyed by
  *       slice: reduce-scatter);
  *   <li>average: slice j's task sums its N payloads in replica order (in double), divides, applies
  *       server momentum, and writes its slice to the checkpoint folder when one is due.
  * </ol>
- * Per round and task, with S the state's bytes, N replicas and P slices: a gather task reads S/P and
- * writes N S/P; a training task reads S and writes S (less in bfloat16); an averaging task reads
- * N S/P and keeps S/P (twice, replicated). With P = N every task moves about 2S whatever N is; the
- * driver schedules N + 2P tasks and receives P small summaries. Retried tasks recompute the same
- * bytes (training is seeded by round and shard), so an executor loss costs time, not correctness.
+ * Per round and task, with S the state's bytes, N replicas and P slices: a training task reads S
+ * and writes S (less in bfloat16); an averaging task reads N S/P and keeps S/P (twice, replicated).
+ * With P = N every task moves about 2S whatever N is; the driver schedules N + P tasks and receives
+ * P small summaries. Retried tasks recompute the same bytes (training is seeded by round and
+ * shard), so an executor loss costs time, not correctness.
  */
 final class ShardedExchange implements StateExchange {
 
-    /** A slice as float32 bytes, on its way to a replica. */
+    /** A slice of parameters as float32 bytes, on its way to the driver for the model. */
     record SliceBytes(int slice, byte[] floats) implements Serializable {}
 
     /** A replica's payload for one slice; the payload of slice 0 also carries the replica's report. */
@@ -132,7 +132,7 @@ final class ShardedExchange implements StateExchange {
         float beta = serverMomentum;
         Broadcast<SerializableConfiguration> conf = hadoop;
 
-        JavaRDD<SliceBytes> gathered = allGather(current, cut, replicas, cut.length());
+        JavaRDD<AveragedSlice> gathered = WholeState.gathered(jsc, current, replicas);
         JavaPairRDD<Integer, ReplicaSlice> payloads = trainShards
                 .zipPartitions(gathered, (shard, slices) -> trainReplica(shard, slices, task, cut, format))
                 .mapToPair(p -> new Tuple2<>(p.slice, p.value))
@@ -160,34 +160,11 @@ final class ShardedExchange implements StateExchange {
         return new Round(sum.taskBytes(reducerBytes), 0, 0);
     }
 
-    /**
-     * Sends every slice's floats below {@code upTo} to every receiver: partition r of the result
-     * holds them all, for replica (or evaluation shard) r.
-     */
-    private static JavaRDD<SliceBytes> allGather(
-            JavaRDD<AveragedSlice> slices, StateSlices cut, int receivers, int upTo) {
-        return slices
-                .flatMapToPair(s -> {
-                    int from = cut.start(s.slice());
-                    int to = Math.min(cut.end(s.slice()), upTo);
-                    List<Tuple2<Integer, SliceBytes>> out = new ArrayList<>(receivers);
-                    if (from < to) {
-                        SliceBytes bytes = new SliceBytes(s.slice(), StateSlices.pack(s.values(), 0, to - from));
-                        for (int r = 0; r < receivers; r++) {
-                            out.add(new Tuple2<>(r, bytes));
-                        }
-                    }
-                    return out.iterator();
-                })
-                .partitionBy(new HashPartitioner(receivers))
-                .values();
-    }
-
     /** A payload on its way to its slice's task. */
     private record Keyed(int slice, ReplicaSlice value) {}
 
     private static Iterator<Keyed> trainReplica(
-            Iterator<ShardData> shardData, Iterator<SliceBytes> slices, RoundTask task, StateSlices cut,
+            Iterator<ShardData> shardData, Iterator<AveragedSlice> slices, RoundTask task, StateSlices cut,
             WireFormat wire) {
         long start = System.nanoTime();
         int shard = TaskContext.getPartitionId();
@@ -197,9 +174,9 @@ final class ShardedExchange implements StateExchange {
         RoundTask.Trained t = task.train(shard, data, () -> {
             int seen = 0;
             while (slices.hasNext()) {
-                SliceBytes s = slices.next();
-                StateSlices.unpack(s.floats(), averaged, cut.start(s.slice()));
-                read[0] += s.floats().length;
+                AveragedSlice s = slices.next();
+                System.arraycopy(s.values(), 0, averaged, cut.start(s.slice()), s.values().length);
+                read[0] += 4L * s.values().length;
                 seen++;
             }
             if (seen != cut.count()) {
@@ -266,12 +243,18 @@ final class ShardedExchange implements StateExchange {
     public StepStats evaluate(JavaRDD<ShardData> testShards, ReplicaPool.Claim claim, Normalization normalization,
             int batch, int treeDepth) {
         StateSlices cut = slicing;
-        JavaRDD<SliceBytes> gathered = allGather(current, cut, testShards.getNumPartitions(), cut.parameters());
+        JavaRDD<AveragedSlice> gathered = WholeState.gathered(jsc, current, testShards.getNumPartitions());
         return testShards
                 .zipPartitions(gathered, (shards, slices) -> {
                     ShardData data = shards.next();
                     float[] parameters = new float[cut.parameters()];
-                    slices.forEachRemaining(s -> StateSlices.unpack(s.floats(), parameters, cut.start(s.slice())));
+                    slices.forEachRemaining(s -> {
+                        int from = cut.start(s.slice());
+                        if (from < parameters.length) {
+                            System.arraycopy(s.values(), 0, parameters, from,
+                                    Math.min(s.values().length, parameters.length - from));
+                        }
+                    });
                     return List.of(RoundTask.evaluate(claim, data, () -> parameters, normalization, batch)).iterator();
                 })
                 .treeReduce(StepStats::plus, treeDepth);
