@@ -7,7 +7,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.attnspark.nn.Attentions;
 import java.util.List;
 import java.util.Locale;
 
@@ -59,20 +58,7 @@ public record ModelSpec(
     /** Validates the spec so that a bad one fails here, not deep inside DJL. */
     @JsonCreator
     public ModelSpec {
-        Backbone family = Backbone.of(backbone);
-        Backbone.Layout layout = family.layout(depth);
-        if (NONE.equals(attention)) {
-            if (placement != null) {
-                throw new IllegalArgumentException("an attention placement was given but attention is 'none'");
-            }
-        } else {
-            if (attention == null || !Attentions.names().contains(attention)) {
-                throw new IllegalArgumentException(
-                        "unknown attention '" + attention + "'; valid: none, " + String.join(", ", Attentions.names()));
-            }
-            placement = placement != null ? placement : AttentionPlacement.defaults(attention, family);
-            placement.check(attention, layout);
-        }
+        placement = new Architecture(backbone, depth, attention, placement, zeroInitResidual).placement();
         if (inputChannels < 1 || imageHeight < 1 || imageWidth < 1) {
             throw new IllegalArgumentException(
                     String.format(
