@@ -142,15 +142,15 @@ public final class BenchScoreCommand implements Callable<Integer> {
                 if (o == null) {
                     o = runJob(job, model, faults);
                 }
-                if (o.scored() != data.png().size()) {
-                    throw new IllegalStateException("the scoring job scored " + o.scored() + " of " + data.png().size());
+                if (o.written().scored() != data.png().size()) {
+                    throw new IllegalStateException("the scoring job scored " + o.written().scored() + " of " + data.png().size());
                 }
                 double b = o.rowsIn() / o.seconds();
                 System.err.println(String.format(Locale.ROOT,
                         "%s run %d%s: (a) %.0f, (a') %.0f, (b) %.0f img/s, (b)/(a) %.2f; job %.2f s, of which scoring + writing %.2f s;"
                                 + " minor page faults (a) %d, (b) %d",
                         model.spec().displayName(), run, run <= 0 ? " (warm-up)" : "", a, a2, b, b / a, o.seconds(),
-                        o.writeSeconds(), faults[0], faults[1]));
+                        o.written().writeSeconds(), faults[0], faults[1]));
                 if (run > 0) {
                     plain.add(a);
                     forward.add(a2);

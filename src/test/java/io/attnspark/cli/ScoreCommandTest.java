@@ -187,8 +187,8 @@ class ScoreCommandTest {
         ScoreJob.Outcome o = new ScoreJob(spark, new ScoreJob.Settings(other, ScoringInput.Format.AUTO, "key", "png",
                 out, 1, 4, 3)).run(model);
         assertEquals(10, o.rowsIn());
-        assertEquals(10, o.rowsOut());
-        assertEquals(10, o.scored());
+        assertEquals(10, o.written().rows());
+        assertEquals(10, o.written().scored());
         assertEquals("table", o.inputKind());
         assertEquals(List.of("id", "labels", "indices", "probabilities", "model_id", "error"),
                 List.of(spark.read().parquet(out).schema().fieldNames()), "extra columns are not copied");
