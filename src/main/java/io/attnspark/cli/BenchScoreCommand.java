@@ -4,6 +4,7 @@ import ai.djl.Device;
 import io.attnspark.data.DecodedImage;
 import io.attnspark.distributed.ImageTable;
 import io.attnspark.data.PngCodec;
+import io.attnspark.model.Architecture;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.score.ScoreJob;
 import io.attnspark.score.ScoringInput;
@@ -96,8 +97,9 @@ public final class BenchScoreCommand implements Callable<Integer> {
             DecodedImage first = PngCodec.decode(data.png().get(0));
             List<Result> results = new ArrayList<>();
             for (String attention : attentions) {
-                ModelSpec spec = new ModelSpec(ModelSpec.RESNET_CIFAR, depth, attention, first.channels(), first.height(),
-                        first.width(), data.classes(), filled(first.channels(), 0.286f), filled(first.channels(), 0.353f));
+                ModelSpec spec = new ModelSpec(new Architecture(ModelSpec.RESNET_CIFAR, depth, attention),
+                        new ModelSpec.Input(first.channels(), first.height(), first.width(), data.classes(),
+                                filled(first.channels(), 0.286f), filled(first.channels(), 0.353f)));
                 results.add(measure(spark, ScoringModel.of(spec, Replica.initialParameters(spec, 1)), data, input,
                         dir.resolve("predictions").toString()));
             }

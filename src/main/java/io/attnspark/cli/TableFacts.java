@@ -68,8 +68,9 @@ record TableFacts(String table, List<String> classes, long trainImages, long tes
      */
     ModelSpec spec(TrainJob.Settings s) {
         Architecture m = s.model();
-        return new ModelSpec(m.backbone(), m.depth(), m.attention(), image.channels(), image.height(), image.width(),
-                classes, filled(image.channels(), 0f), filled(image.channels(), 1f), m.placement(), m.zeroInitResidual());
+        return new ModelSpec(m,
+                new ModelSpec.Input(image.channels(), image.height(), image.width(), classes,
+                        filled(image.channels(), 0f), filled(image.channels(), 1f)));
     }
 
     private static float[] filled(int n, float value) {

@@ -140,9 +140,9 @@ public final class TrainJob {
         int smallest = data.smallestShard();
 
         Architecture m = s.model();
-        ModelSpec spec = new ModelSpec(m.backbone(), m.depth(), m.attention(), first.channels(), first.height(),
-                first.width(), classNames, normalization.mean(), normalization.std(), m.placement(),
-                m.zeroInitResidual());
+        ModelSpec spec = new ModelSpec(m,
+                new ModelSpec.Input(first.channels(), first.height(), first.width(), classNames, normalization.mean(),
+                        normalization.std()));
         int stepsPerEpoch = smallest / t.batchSize();
         long totalSteps = Math.max(1, Math.round(t.epochs() * stepsPerEpoch));
         long warmup = Math.min(totalSteps - 1, Math.round(t.learningRate().warmupEpochs() * stepsPerEpoch));

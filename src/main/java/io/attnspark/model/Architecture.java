@@ -43,4 +43,15 @@ public record Architecture(
             placement.check(attention, layout);
         }
     }
+
+    /**
+     * A module at its paper's placement, with torchvision's default initialisation.
+     *
+     * @param backbone the backbone family
+     * @param depth the depth
+     * @param attention the attention module, or {@code none}
+     */
+    public Architecture(String backbone, int depth, String attention) {
+        this(backbone, depth, attention, null, false);
+    }
 }
