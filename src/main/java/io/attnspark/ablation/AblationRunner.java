@@ -475,12 +475,12 @@ public final class AblationRunner {
     }
 
     private PreparedData prepare(TrainJob.Settings s) {
-        return PreparedData.prepare(spark, s.table(), s.trainLimit(), s.testLimit(), s.shards(), dataSeed);
+        return PreparedData.prepare(spark, s.data(), s.shards(), dataSeed);
     }
 
     private String dataKey(PlannedCell pc) {
         TrainJob.Settings s = pc.settings();
-        return PreparedData.keyOf(s.table(), s.trainLimit(), s.testLimit(), s.shards(), dataSeed);
+        return PreparedData.keyOf(s.data(), s.shards(), dataSeed);
     }
 
     /** The task slots a cell takes: one per replica. */

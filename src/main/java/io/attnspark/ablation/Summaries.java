@@ -67,29 +67,42 @@ public final class Summaries {
     }
 
     /**
-     * One row of the {@code summary} table ({@link SummaryTable#SCHEMA} order); nullable fields are null
-     * where the schema allows.
+     * A variant's test accuracy over its seeds.
      *
-     * @param variant the variant label
-     * @param attention the attention module
      * @param runs finished runs (seeds)
      * @param top1Mean mean test top-1 over seeds
      * @param top1Std sample standard deviation of test top-1, null with one run
      * @param top5Mean mean test top-5, null when not measured
      * @param top5Std its standard deviation, null when not measured or one run
+     */
+    public record Accuracy(int runs, double top1Mean, Double top1Std, Double top5Mean, Double top5Std) {}
+
+    /**
+     * What a variant costs, and what it costs over its baseline.
+     *
      * @param params trainable parameters
      * @param paramsOverhead relative parameter overhead vs the baseline (0.05 = +5%), null without baseline
      * @param macs multiply-accumulates per image
      * @param macsOverhead relative MAC overhead vs the baseline, null without baseline
      * @param imagesPerSecond mean training images/s
+     */
+    public record Cost(long params, Double paramsOverhead, long macs, Double macsOverhead, double imagesPerSecond) {}
+
+    /**
+     * One row of the {@code summary} table ({@link SummaryTable#SCHEMA} order); nullable fields are null
+     * where the schema allows.
+     *
+     * @param variant the variant label
+     * @param attention the attention module
+     * @param accuracy test top-1 and top-5 over the seeds
+     * @param cost parameters, MACs and throughput, with the overheads over the baseline
      * @param unpaired the difference of means to the baseline (Welch's t-test); its mean alone with fewer
      *     than 2 runs a side; {@link Difference#NONE} for the baseline or without baseline runs
      * @param pairedSeeds the seeds the variant shares with its baseline, null where {@code unpaired} is NONE
      * @param paired the per-seed difference over the shared seeds (paired t-test), NONE with fewer than 2
      */
-    public record Row(String variant, String attention, int runs, double top1Mean, Double top1Std, Double top5Mean,
-            Double top5Std, long params, Double paramsOverhead, long macs, Double macsOverhead, double imagesPerSecond,
-            Difference unpaired, Integer pairedSeeds, Difference paired) {
+    public record Row(String variant, String attention, Accuracy accuracy, Cost cost, Difference unpaired,
+            Integer pairedSeeds, Difference paired) {
 
         /**
          * Returns the row's values in {@link SummaryTable#SCHEMA} order.
@@ -97,9 +110,9 @@ public final class Summaries {
          * @return the values
          */
         public Object[] values() {
-            List<Object> values = new ArrayList<>(List.of(variant, attention, runs, top1Mean));
-            values.addAll(Arrays.asList(top1Std, top5Mean, top5Std, params, paramsOverhead, macs,
-                    macsOverhead, imagesPerSecond));
+            List<Object> values = new ArrayList<>(List.of(variant, attention, accuracy.runs(), accuracy.top1Mean()));
+            values.addAll(Arrays.asList(accuracy.top1Std(), accuracy.top5Mean(), accuracy.top5Std(), cost.params(),
+                    cost.paramsOverhead(), cost.macs(), cost.macsOverhead(), cost.imagesPerSecond()));
             values.addAll(Arrays.asList(unpaired.values()));
             values.add(pairedSeeds);
             values.addAll(Arrays.asList(paired.values()));
@@ -107,8 +120,7 @@ public final class Summaries {
         }
 
         private Row withDifferences(Difference newUnpaired, Difference newPaired) {
-            return new Row(variant, attention, runs, top1Mean, top1Std, top5Mean, top5Std, params, paramsOverhead,
-                    macs, macsOverhead, imagesPerSecond, newUnpaired, pairedSeeds, newPaired);
+            return new Row(variant, attention, accuracy, cost, newUnpaired, pairedSeeds, newPaired);
         }
     }
 
@@ -161,13 +173,13 @@ public final class Summaries {
                     paired = paired(pairs[0], pairs[1]);
                 }
             }
-            rows.add(new Row(e.getKey(), first.attention(), mine.size(), StatUtils.mean(top1),
+            Accuracy accuracy = new Accuracy(mine.size(), StatUtils.mean(top1),
                     top1.length >= 2 ? Math.sqrt(StatUtils.variance(top1)) : null,
                     hasTop5 ? StatUtils.mean(top5) : null,
-                    hasTop5 && top5.length >= 2 ? Math.sqrt(StatUtils.variance(top5)) : null,
-                    first.params(), paramsOverhead, first.macs(), macsOverhead,
-                    StatUtils.mean(mine.stream().mapToDouble(Run::imagesPerSecond).toArray()),
-                    unpaired, pairedSeeds, paired));
+                    hasTop5 && top5.length >= 2 ? Math.sqrt(StatUtils.variance(top5)) : null);
+            Cost cost = new Cost(first.params(), paramsOverhead, first.macs(), macsOverhead,
+                    StatUtils.mean(mine.stream().mapToDouble(Run::imagesPerSecond).toArray()));
+            rows.add(new Row(e.getKey(), first.attention(), accuracy, cost, unpaired, pairedSeeds, paired));
         }
         return adjustPerBaseline(rows, baselineOf);
     }
@@ -251,11 +263,12 @@ public final class Summaries {
                 "img/s", "Δ top-1 [95% CI]", "p", "p Holm", "MDD"));
         for (Row r : rows) {
             Difference d = r.unpaired();
-            out.append(String.format(Locale.ROOT, line, r.variant(), r.runs(),
-                    String.format(Locale.ROOT, "%.4f±%s", r.top1Mean(),
-                            r.top1Std() == null ? "-" : String.format(Locale.ROOT, "%.4f", r.top1Std())),
-                    r.top5Mean() == null ? "-" : String.format(Locale.ROOT, "%.4f", r.top5Mean()),
-                    percent(r.paramsOverhead()), percent(r.macsOverhead()), r.imagesPerSecond(),
+            Accuracy a = r.accuracy();
+            out.append(String.format(Locale.ROOT, line, r.variant(), a.runs(),
+                    String.format(Locale.ROOT, "%.4f±%s", a.top1Mean(),
+                            a.top1Std() == null ? "-" : String.format(Locale.ROOT, "%.4f", a.top1Std())),
+                    a.top5Mean() == null ? "-" : String.format(Locale.ROOT, "%.4f", a.top5Mean()),
+                    percent(r.cost().paramsOverhead()), percent(r.cost().macsOverhead()), r.cost().imagesPerSecond(),
                     d.mean() == null ? "-" : d.ciLow() == null
                             ? String.format(Locale.ROOT, "%+.4f", d.mean())
                             : String.format(Locale.ROOT, "%+.4f [%+.4f, %+.4f]", d.mean(), d.ciLow(), d.ciHigh()),

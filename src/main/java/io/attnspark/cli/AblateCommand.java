@@ -229,11 +229,11 @@ public final class AblateCommand implements Callable<Integer> {
         int parallelism = spark.sparkContext().defaultParallelism();
         for (AblationRunner.PlannedCell c : cells) {
             TrainJob.Settings s = c.settings();
-            TableFacts facts = tables.computeIfAbsent(s.table(), t -> TableFacts.read(spark, t));
+            TableFacts facts = tables.computeIfAbsent(s.data().table(), t -> TableFacts.read(spark, t));
             ModelSpec spec = facts.spec(s);
             long perImage = macs.computeIfAbsent(spec.toJson(), k -> ModelFacts.of(spec).macs());
             int replicas = s.shards() > 0 ? s.shards() : parallelism;
-            proxy.put(c.runId(), (double) perImage * (3.0 * facts.trainImages(s) + facts.testImages(s)) * s.epochs()
+            proxy.put(c.runId(), (double) perImage * (3.0 * facts.trainImages(s) + facts.testImages(s)) * s.train().epochs()
                     / replicas);
         }
         System.out.println("order: longest first, by MACs x images x epochs / replicas (`ablate --dry-run` leaves"
@@ -245,7 +245,7 @@ public final class AblateCommand implements Callable<Integer> {
     private void printPlan(SparkSession spark, List<AblationRunner.PlannedCell> cells, Set<String> finished,
             ParallelCells parallel, String output) {
         SparkContext sc = spark.sparkContext();
-        TableFacts facts = TableFacts.read(spark, cells.get(0).settings().table());
+        TableFacts facts = TableFacts.read(spark, cells.get(0).settings().data().table());
         System.out.printf(Locale.ROOT, "table %s: %d training and %d test images, %dx%dx%d, %d classes%n",
                 facts.table(), facts.trainImages(), facts.testImages(), facts.image().channels(), facts.image().height(),
                 facts.image().width(), facts.classes().size());
@@ -268,12 +268,12 @@ public final class AblateCommand implements Callable<Integer> {
             // Replicas that train at once: on a cluster each has its own cores (probe one alone); here, those
             // of the cells side by side, as far as this machine's slots go.
             int atOnce = cluster ? 1 : Math.max(1, Math.min(slots, parallel.cellsAtOnce(slots, replicas) * replicas));
-            double[] model = probed.computeIfAbsent(spec.toJson() + " batch=" + s.batchSize() + " x" + atOnce,
-                    k -> probe(spec, s.batchSize(), atOnce, taskCpus));
+            double[] model = probed.computeIfAbsent(spec.toJson() + " batch=" + s.train().batchSize() + " x" + atOnce,
+                    k -> probe(spec, s.train().batchSize(), atOnce, taskCpus));
             double cellRate = model[2] / atOnce * (cluster ? replicas : Math.min(replicas, atOnce));
             // Averaging costs a few percent of a round (BENCHMARKS.md); evaluation is a forward pass,
             // about a third of a training step.
-            double seconds = s.epochs() * (facts.trainImages(s) + facts.testImages(s) / 3.0) / cellRate;
+            double seconds = s.train().epochs() * (facts.trainImages(s) + facts.testImages(s) / 3.0) / cellRate;
             estimates.put(c.runId(), seconds);
             boolean done = finished.contains(c.runId());
             if (!done) {

@@ -1,6 +1,7 @@
 package io.attnspark.cli;
 
 import ai.djl.Device;
+import io.attnspark.model.Architecture;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.nn.bench.PeakMemory;
 import io.attnspark.nn.Attentions;
@@ -50,8 +51,8 @@ public final class BenchAttentionCommand implements Callable<Integer> {
         variants.add(ModelSpec.NONE);
         variants.addAll(attention == null ? Attentions.names() : attention);
         List<String> classes = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
-        ModelSpec plain = new ModelSpec(ModelSpec.RESNET_CIFAR, depth, ModelSpec.NONE, 1, 28, 28, classes,
-                new float[] {0.29f}, new float[] {0.35f});
+        ModelSpec plain = new ModelSpec(new Architecture(ModelSpec.RESNET_CIFAR, depth, ModelSpec.NONE),
+                new ModelSpec.Input(1, 28, 28, classes, new float[] {0.29f}, new float[] {0.35f}));
         Random random = new Random(1);
         float[] images = new float[batchSize * 28 * 28];
         long[] labels = new long[batchSize];

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import io.attnspark.data.DecodedImage;
 import io.attnspark.distributed.ImageTable;
 import io.attnspark.data.PngCodec;
+import io.attnspark.model.Architecture;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.score.ScoreJob;
 import io.attnspark.score.ScoringInput;
@@ -96,8 +97,9 @@ public final class BenchScoreCommand implements Callable<Integer> {
             DecodedImage first = PngCodec.decode(data.png().get(0));
             List<Result> results = new ArrayList<>();
             for (String attention : attentions) {
-                ModelSpec spec = new ModelSpec(ModelSpec.RESNET_CIFAR, depth, attention, first.channels(), first.height(),
-                        first.width(), data.classes(), filled(first.channels(), 0.286f), filled(first.channels(), 0.353f));
+                ModelSpec spec = new ModelSpec(new Architecture(ModelSpec.RESNET_CIFAR, depth, attention),
+                        new ModelSpec.Input(first.channels(), first.height(), first.width(), data.classes(),
+                                filled(first.channels(), 0.286f), filled(first.channels(), 0.353f)));
                 results.add(measure(spark, ScoringModel.of(spec, Replica.initialParameters(spec, 1)), data, input,
                         dir.resolve("predictions").toString()));
             }
@@ -142,15 +144,15 @@ public final class BenchScoreCommand implements Callable<Integer> {
                 if (o == null) {
                     o = runJob(job, model, faults);
                 }
-                if (o.scored() != data.png().size()) {
-                    throw new IllegalStateException("the scoring job scored " + o.scored() + " of " + data.png().size());
+                if (o.written().scored() != data.png().size()) {
+                    throw new IllegalStateException("the scoring job scored " + o.written().scored() + " of " + data.png().size());
                 }
                 double b = o.rowsIn() / o.seconds();
                 System.err.println(String.format(Locale.ROOT,
                         "%s run %d%s: (a) %.0f, (a') %.0f, (b) %.0f img/s, (b)/(a) %.2f; job %.2f s, of which scoring + writing %.2f s;"
                                 + " minor page faults (a) %d, (b) %d",
                         model.spec().displayName(), run, run <= 0 ? " (warm-up)" : "", a, a2, b, b / a, o.seconds(),
-                        o.writeSeconds(), faults[0], faults[1]));
+                        o.written().writeSeconds(), faults[0], faults[1]));
                 if (run > 0) {
                     plain.add(a);
                     forward.add(a2);

@@ -9,6 +9,7 @@ import io.attnspark.distributed.RoundMetrics;
 import io.attnspark.distributed.ShardSummary;
 import io.attnspark.distributed.ShardedTable;
 import io.attnspark.distributed.TrainingResult;
+import io.attnspark.model.Architecture;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.stats.Medians;
 import io.attnspark.train.LearningRateSchedule;
@@ -79,8 +80,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
         one.unpersist(false);
         ShardSummary summary = ShardSummary.of(all);
         Normalization norm = Normalization.fromMoments(summary.moments(), (long) all.size() * all.height() * all.width());
-        spec = new ModelSpec(ModelSpec.RESNET_CIFAR, depth, "none", all.channels(), all.height(), all.width(), classes,
-                norm.mean(), norm.std());
+        spec = new ModelSpec(new Architecture(ModelSpec.RESNET_CIFAR, depth, "none"),
+                new ModelSpec.Input(all.channels(), all.height(), all.width(), classes, norm.mean(), norm.std()));
         TrainingPlan plan = new TrainingPlan(batchSize, 1, new LearningRateSchedule(0.05, 0, 1_000_000, 0.05),
                 new SgdSettings(0.9, 5e-4), 0, false);
         float[] initial = Replica.initialParameters(spec, 1);

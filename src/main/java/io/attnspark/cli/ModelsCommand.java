@@ -3,6 +3,7 @@ package io.attnspark.cli;
 import io.attnspark.model.AttentionPlacement;
 import io.attnspark.model.Backbone;
 import io.attnspark.model.ModelFacts;
+import io.attnspark.model.Architecture;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.nn.Attentions;
 import java.io.PrintStream;
@@ -54,8 +55,8 @@ public final class ModelsCommand implements Callable<Integer> {
         }
         ModelSpec base = ModelFacts.countingSpec(choice, chw[0], chw[1], chw[2], classes);
         if (zeroInitResidual) {
-            base = new ModelSpec(base.backbone(), base.depth(), base.attention(), base.inputChannels(),
-                    base.imageHeight(), base.imageWidth(), base.classNames(), base.mean(), base.std(), null, true);
+            base = new ModelSpec(new Architecture(base.backbone(), base.depth(), base.attention(), null, true),
+                    base.input());
         }
         List<String> modules = new ArrayList<>();
         for (String a : attention) {

@@ -1,5 +1,6 @@
 package io.attnspark.cli;
 
+import io.attnspark.score.PredictionsTable;
 import io.attnspark.score.ScoreJob;
 import io.attnspark.score.ScoringInput;
 import io.attnspark.score.ScoringModel;
@@ -66,9 +67,11 @@ public final class ScoreCommand implements Callable<Integer> {
                     topK, scoring.id(), classes));
         }
         ScoreJob.Outcome o = new ScoreJob(spark, settings).run(scoring);
+        PredictionsTable.Counts w = o.written();
         System.out.println(String.format(Locale.ROOT,
                 "scored %s %s with model %s in %.1f s (%.1f s scoring and writing)%nrows in %d, rows out %d: %d scored, %d with errors%npredictions: %s",
-                o.inputKind(), input, o.modelId(), o.seconds(), o.writeSeconds(), o.rowsIn(), o.rowsOut(), o.scored(), o.errors(), o.out()));
+                o.inputKind(), input, o.modelId(), o.seconds(), w.writeSeconds(), o.rowsIn(), w.rows(), w.scored(),
+                w.errors(), o.out()));
         return 0;
     }
 

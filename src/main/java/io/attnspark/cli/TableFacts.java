@@ -4,6 +4,7 @@ import io.attnspark.data.DecodedImage;
 import io.attnspark.distributed.ImageTable;
 import io.attnspark.data.PngCodec;
 import io.attnspark.distributed.TrainJob;
+import io.attnspark.model.Architecture;
 import io.attnspark.model.ModelSpec;
 import java.util.Arrays;
 import java.util.List;
@@ -46,7 +47,7 @@ record TableFacts(String table, List<String> classes, long trainImages, long tes
      * @return its limit, or the whole split
      */
     long trainImages(TrainJob.Settings s) {
-        return s.trainLimit() > 0 ? Math.min(s.trainLimit(), trainImages) : trainImages;
+        return s.data().trainLimit() > 0 ? Math.min(s.data().trainLimit(), trainImages) : trainImages;
     }
 
     /**
@@ -56,7 +57,7 @@ record TableFacts(String table, List<String> classes, long trainImages, long tes
      * @return its limit, or the whole split
      */
     long testImages(TrainJob.Settings s) {
-        return s.testLimit() > 0 ? Math.min(s.testLimit(), testImages) : testImages;
+        return s.data().testLimit() > 0 ? Math.min(s.data().testLimit(), testImages) : testImages;
     }
 
     /**
@@ -66,8 +67,10 @@ record TableFacts(String table, List<String> classes, long trainImages, long tes
      * @return the model
      */
     ModelSpec spec(TrainJob.Settings s) {
-        return new ModelSpec(s.backbone(), s.depth(), s.attention(), image.channels(), image.height(), image.width(),
-                classes, filled(image.channels(), 0f), filled(image.channels(), 1f), s.placement(), s.zeroInitResidual());
+        Architecture m = s.model();
+        return new ModelSpec(m,
+                new ModelSpec.Input(image.channels(), image.height(), image.width(), classes,
+                        filled(image.channels(), 0f), filled(image.channels(), 1f)));
     }
 
     private static float[] filled(int n, float value) {

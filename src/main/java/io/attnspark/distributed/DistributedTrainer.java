@@ -230,7 +230,8 @@ public final class DistributedTrainer {
                             () -> exchange.evaluate(testShards, claim(), normalization, evalBatchSize, sync.treeDepth()));
                     evalSeconds = seconds(evalStart);
                 }
-                RoundMetrics metrics = metrics(round, from, to, stepsPerEpoch, sum, test, roundSeconds, done, evalSeconds);
+                RoundMetrics metrics = metrics(new RoundMetrics.Progress(round, (double) to / stepsPerEpoch, from,
+                        (int) (to - from), plan.schedule().rate(to - 1)), sum, test, roundSeconds, done, evalSeconds);
                 rounds.add(metrics);
                 if (checkpointDue) {
                     long checkpointStart = System.nanoTime();
@@ -260,8 +261,9 @@ public final class DistributedTrainer {
     }
 
     /** The round's row, from its timings; warns when one task held the round. */
-    private RoundMetrics metrics(int round, long from, long to, int stepsPerEpoch, RoundAccumulator sum, StepStats test,
+    private RoundMetrics metrics(RoundMetrics.Progress progress, RoundAccumulator sum, StepStats test,
             double roundSeconds, StateExchange.Round done, double evalSeconds) {
+        int round = progress.round();
         double[] tasks = sum.taskSeconds();
         double slowestTask = tasks[tasks.length - 1];
         double[] compute = sum.computeSeconds();
@@ -273,29 +275,16 @@ public final class DistributedTrainer {
                     round, slowestTask, median, tasks[0]));
         }
         return new RoundMetrics(
-                round,
-                (double) to / stepsPerEpoch,
-                from,
-                (int) (to - from),
-                plan.schedule().rate(to - 1),
+                progress,
                 sum.stats().samples(),
-                sum.stats().meanLoss(),
-                sum.stats().accuracy(),
-                test == null ? Double.NaN : test.meanLoss(),
-                test == null ? Double.NaN : test.accuracy(),
-                test == null ? Double.NaN : test.top5Accuracy(),
-                roundSeconds,
-                compute[compute.length - 1],
-                load[load.length - 1],
-                Math.max(0, roundSeconds - done.broadcastSeconds() - slowestTask),
-                done.broadcastSeconds(),
-                evalSeconds,
-                0,
-                tasks[0],
-                median,
-                slowestTask,
-                done.driverBytes(),
-                sum.taskBytesMax());
+                new RoundMetrics.Scores(sum.stats().meanLoss(), sum.stats().accuracy(), Double.NaN),
+                test == null ? RoundMetrics.Scores.NONE
+                        : new RoundMetrics.Scores(test.meanLoss(), test.accuracy(), test.top5Accuracy()),
+                new RoundMetrics.Timing(roundSeconds, compute[compute.length - 1], load[load.length - 1],
+                        Math.max(0, roundSeconds - done.broadcastSeconds() - slowestTask), done.broadcastSeconds(),
+                        evalSeconds, 0),
+                new RoundMetrics.TaskSpread(tasks[0], median, slowestTask),
+                new RoundMetrics.Traffic(done.driverBytes(), sum.taskBytesMax()));
     }
 
     private static <T> T guarded(NativeCrashGuard guard, String stage, Supplier<T> jobs) {

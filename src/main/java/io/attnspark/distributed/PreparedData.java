@@ -25,10 +25,7 @@ import org.slf4j.LoggerFactory;
  * @param classNames the class names, indexed by label
  * @param normalization per-channel mean and std of the training images
  * @param imageShape channels and size of the images (the first non-empty shard's summary)
- * @param shards the number of shards
- * @param trainImages training images over all shards
- * @param testImages test images
- * @param smallestShard images in the smallest training shard
+ * @param counts how many shards and images
  */
 public record PreparedData(
         String key,
@@ -37,43 +34,85 @@ public record PreparedData(
         List<String> classNames,
         Normalization normalization,
         ShardSummary imageShape,
-        int shards,
-        long trainImages,
-        long testImages,
-        int smallestShard) {
+        Counts counts) {
 
     private static final Logger LOG = LoggerFactory.getLogger(PreparedData.class);
+
+    /**
+     * How many shards and images the data has.
+     *
+     * @param shards the number of shards
+     * @param trainImages training images over all shards
+     * @param testImages test images
+     * @param smallestShard images in the smallest training shard
+     */
+    public record Counts(int shards, long trainImages, long testImages, int smallestShard) {}
+
+    /**
+     * Returns the number of shards.
+     *
+     * @return the shards
+     */
+    public int shards() {
+        return counts.shards();
+    }
+
+    /**
+     * Returns the training images over all shards.
+     *
+     * @return the count
+     */
+    public long trainImages() {
+        return counts.trainImages();
+    }
+
+    /**
+     * Returns the test images.
+     *
+     * @return the count
+     */
+    public long testImages() {
+        return counts.testImages();
+    }
+
+    /**
+     * Returns the images in the smallest training shard.
+     *
+     * @return the count
+     */
+    public int smallestShard() {
+        return counts.smallestShard();
+    }
 
     /**
      * Returns the key that {@link #prepare} would give these arguments, to tell whether prepared data can
      * be reused.
      *
-     * @param table the table's path
-     * @param trainLimit training images to use (0: all)
-     * @param testLimit test images to use (0: all)
+     * @param data the table and its limits
      * @param shards shards (0: the default parallelism)
      * @param shardSeed the seed of the shuffle that deals images to shards
      * @return the key
      */
-    public static String keyOf(String table, long trainLimit, long testLimit, int shards, long shardSeed) {
+    public static String keyOf(DataSettings data, int shards, long shardSeed) {
         return String.format(Locale.ROOT, "table=%s train-limit=%d test-limit=%d shards=%d shard-seed=%d",
-                table, trainLimit, testLimit, shards, shardSeed);
+                data.table(), data.trainLimit(), data.testLimit(), shards, shardSeed);
     }
 
     /**
      * Reads, checks, shards, decodes and caches a table.
      *
      * @param spark the session
-     * @param table the image table (Parquet, from {@code attnspark ingest})
-     * @param trainLimit use only this many training images, a seeded sample (0: all)
-     * @param testLimit use only this many test images (0: all)
+     * @param data the image table (Parquet, from {@code attnspark ingest}) and how many of its images to use
      * @param requestedShards shards (0: the master's default parallelism)
      * @param shardSeed the seed of the shuffle that deals images to shards
      * @return the prepared data
      * @throws BadInputException naming the table when it cannot be trained on
      */
     public static PreparedData prepare(
-            SparkSession spark, String table, long trainLimit, long testLimit, int requestedShards, long shardSeed) {
+            SparkSession spark, DataSettings data, int requestedShards, long shardSeed) {
+        String table = data.table();
+        long trainLimit = data.trainLimit();
+        long testLimit = data.testLimit();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int shards = requestedShards > 0 ? requestedShards : jsc.defaultParallelism();
         Dataset<Row> rows = ImageTable.read(spark, table);
@@ -120,8 +159,8 @@ public record PreparedData(
         long testImages = testShards.map(ShardData::size).reduce(Integer::sum);
         LOG.info("Decoded {} training images into {} shards and {} test images in {} s", trainImages, shards,
                 testImages, String.format(Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9));
-        return new PreparedData(keyOf(table, trainLimit, testLimit, requestedShards, shardSeed), trainShards,
-                testShards, classNames, normalization, first, shards, trainImages, testImages, smallest);
+        return new PreparedData(keyOf(data, requestedShards, shardSeed), trainShards, testShards, classNames,
+                normalization, first, new Counts(shards, trainImages, testImages, smallest));
     }
 
     /** Drops the cached shards from the executors. */

@@ -3,13 +3,12 @@ package io.attnspark.distributed;
 import io.attnspark.data.BadInputException;
 import io.attnspark.data.Normalization;
 import io.attnspark.data.ShardData;
-import io.attnspark.model.AttentionPlacement;
+import io.attnspark.model.Architecture;
 import io.attnspark.model.ModelArtifact;
 import io.attnspark.model.ModelFacts;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.train.LearningRateSchedule;
 import io.attnspark.train.Replica;
-import io.attnspark.train.SgdSettings;
 import io.attnspark.train.TrainingPlan;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -17,7 +16,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -36,64 +34,37 @@ public final class TrainJob {
     private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
 
     /**
-     * The job's typed settings (built from the HOCON config by the CLI).
+     * The job's typed settings, one record per section of the HOCON config (built by the CLI).
      *
-     * @param table the image table (Parquet, from {@code attnspark ingest})
-     * @param output the run's output folder
-     * @param trainLimit use only this many training images (0: all)
-     * @param testLimit use only this many test images (0: all)
-     * @param backbone the backbone
-     * @param depth the backbone depth
-     * @param attention the attention module, {@code none} for the plain backbone
-     * @param epochs epochs (passes over each shard)
-     * @param batchSize images per step and replica
-     * @param learningRate peak learning rate
-     * @param finalLearningRate learning rate at the end of the cosine
-     * @param warmupEpochs linear warm-up length in epochs
-     * @param momentum SGD momentum
-     * @param weightDecay L2 weight decay
-     * @param cropPadding random-crop padding, 0 for none
-     * @param flip random horizontal flips
-     * @param seed the run seed
-     * @param shards replicas (0: the master's default parallelism)
-     * @param sync when replicas are averaged and how (K, warm-up rounds, server momentum, tree depth)
-     * @param evalBatchSize images per forward pass when evaluating
-     * @param checkpointEvery rounds between checkpoints (the last round is always checkpointed)
-     * @param checkpointKeep how many checkpoints to keep
-     * @param resume continue from the newest checkpoint under the output path, if any
-     * @param configJson the resolved configuration, stored with the run
-     * @param configFlat the resolved configuration as key/value pairs
-     * @param placement where the attention module goes; null for its paper's placement
-     * @param zeroInitResidual whether the last BN gamma of each residual branch starts at 0
+     * @param data the images ({@code data})
+     * @param model the network ({@code model})
+     * @param train how it trains ({@code train})
+     * @param shards replicas (0: the master's default parallelism; {@code sync.shards})
+     * @param sync when replicas are averaged and how (K, warm-up rounds, server momentum, tree depth; {@code sync})
+     * @param checkpoint checkpoint interval, how many to keep, whether to resume ({@code checkpoint})
+     * @param output the run's output folder ({@code output.path})
+     * @param config the resolved configuration, stored with the run
      */
     public record Settings(
-            String table,
-            String output,
-            long trainLimit,
-            long testLimit,
-            String backbone,
-            int depth,
-            String attention,
-            double epochs,
-            int batchSize,
-            double learningRate,
-            double finalLearningRate,
-            double warmupEpochs,
-            double momentum,
-            double weightDecay,
-            int cropPadding,
-            boolean flip,
-            long seed,
+            DataSettings data,
+            Architecture model,
+            TrainingSettings train,
             int shards,
             SyncSchedule sync,
-            int evalBatchSize,
-            int checkpointEvery,
-            int checkpointKeep,
-            boolean resume,
-            String configJson,
-            Map<String, String> configFlat,
-            AttentionPlacement placement,
-            boolean zeroInitResidual) {}
+            CheckpointSettings checkpoint,
+            String output,
+            StoredConfig config) {
+
+        /**
+         * Validates what no section record holds.
+         *
+         * @throws IllegalArgumentException naming the key
+         */
+        public Settings {
+            SettingsCheck.require(shards >= 0, "sync.shards", shards, ">= 0 (0: the master's default parallelism)");
+            SettingsCheck.require(output != null && !output.isBlank(), "output.path", "\"\"", "a folder path");
+        }
+    }
 
     /** What a finished job reports. */
     public record Outcome(String runId, TrainingResult result, String modelPath, int shards, long trainImages, long testImages) {}
@@ -121,11 +92,11 @@ public final class TrainJob {
      */
     public Outcome run(DistributedTrainer.RoundListener listener) {
         Settings s = settings;
-        PreparedData data = PreparedData.prepare(spark, s.table(), s.trainLimit(), s.testLimit(), s.shards(), s.seed());
+        PreparedData data = PreparedData.prepare(spark, s.data(), s.shards(), s.train().seed());
         try {
             String runId = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC)
                     .format(Instant.now()) + "-" + UUID.randomUUID().toString().substring(0, 8);
-            return train(data, runId, s.output() + "/tables", s.attention().equals("none") ? "baseline" : s.attention(),
+            return train(data, runId, s.output() + "/tables", s.model().attention().equals("none") ? "baseline" : s.model().attention(),
                     listener);
         } finally {
             data.release();
@@ -148,15 +119,16 @@ public final class TrainJob {
     public Outcome train(PreparedData data, String newRunId, String tables, String variant,
             DistributedTrainer.RoundListener listener) {
         Settings s = settings;
+        TrainingSettings t = s.train();
         String runId = newRunId;
         Instant started = Instant.now();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int shards = data.shards();
-        if (data.smallestShard() < s.batchSize()) {
+        if (data.smallestShard() < t.batchSize()) {
             throw new BadInputException(String.format(Locale.ROOT,
                     "%d training images over %d shards leave %d per shard, fewer than train.batch-size = %d:"
                             + " use fewer shards or a smaller batch",
-                    data.trainImages(), shards, data.smallestShard(), s.batchSize()));
+                    data.trainImages(), shards, data.smallestShard(), t.batchSize()));
         }
         long trainImages = data.trainImages();
         long testImages = data.testImages();
@@ -167,21 +139,22 @@ public final class TrainJob {
         JavaRDD<ShardData> testShards = data.testShards();
         int smallest = data.smallestShard();
 
-        ModelSpec spec = new ModelSpec(s.backbone(), s.depth(), s.attention(), first.channels(), first.height(),
-                first.width(), classNames, normalization.mean(), normalization.std(), s.placement(),
-                s.zeroInitResidual());
-        int stepsPerEpoch = smallest / s.batchSize();
-        long totalSteps = Math.max(1, Math.round(s.epochs() * stepsPerEpoch));
-        long warmup = Math.min(totalSteps - 1, Math.round(s.warmupEpochs() * stepsPerEpoch));
-        TrainingPlan plan = new TrainingPlan(s.batchSize(), s.seed(),
-                new LearningRateSchedule(s.learningRate(), warmup, totalSteps, s.finalLearningRate()),
-                new SgdSettings(s.momentum(), s.weightDecay()), s.cropPadding(), s.flip());
-        DistributedTrainer trainer = new DistributedTrainer(jsc, spec, plan, s.sync(), s.evalBatchSize());
+        Architecture m = s.model();
+        ModelSpec spec = new ModelSpec(m,
+                new ModelSpec.Input(first.channels(), first.height(), first.width(), classNames, normalization.mean(),
+                        normalization.std()));
+        int stepsPerEpoch = smallest / t.batchSize();
+        long totalSteps = Math.max(1, Math.round(t.epochs() * stepsPerEpoch));
+        long warmup = Math.min(totalSteps - 1, Math.round(t.learningRate().warmupEpochs() * stepsPerEpoch));
+        TrainingPlan plan = new TrainingPlan(t.batchSize(), t.seed(),
+                new LearningRateSchedule(t.learningRate().peak(), warmup, totalSteps, t.learningRate().last()),
+                t.sgd(), t.augment().cropPadding(), t.augment().flip());
+        DistributedTrainer trainer = new DistributedTrainer(jsc, spec, plan, s.sync(), t.evalBatchSize());
         checkDriverResults(jsc, trainer, s.sync(), shards);
-        Checkpoints checkpoints = new Checkpoints(s.output() + "/checkpoints", jsc.hadoopConfiguration(), s.checkpointKeep());
+        Checkpoints checkpoints = new Checkpoints(s.output() + "/checkpoints", jsc.hadoopConfiguration(), s.checkpoint().keep());
         String fingerprint = fingerprint(spec, plan, shards, totalSteps, trainImages) + " " + s.sync().fingerprint();
         java.util.Optional<Checkpoints.Saved> saved = checkpoints.latest();
-        if (saved.isPresent() && !s.resume()) {
+        if (saved.isPresent() && !s.checkpoint().resume()) {
             throw new BadInputException("checkpoints of an earlier run exist under " + s.output()
                     + "/checkpoints: pass --resume to continue that run, or choose another output.path");
         }
@@ -203,19 +176,19 @@ public final class TrainJob {
                 return new Outcome(runId, done, s.output() + "/model", shards, trainImages, testImages);
             }
         } else {
-            if (s.resume()) {
+            if (s.checkpoint().resume()) {
                 LOG.info("No checkpoint under {}/checkpoints: starting run {} from the beginning", s.output(), runId);
             }
-            start = TrainingState.initial(Replica.initialParameters(spec, s.seed()), trainer.layout().trainableSize());
+            start = TrainingState.initial(Replica.initialParameters(spec, t.seed()), trainer.layout().trainableSize());
         }
         String id = runId;
         RunIdentity identity = new RunIdentity("run " + runId, spec.displayName() + " (variant " + variant + ")",
-                spec.inputChannels(), spec.imageHeight(), spec.imageWidth(), s.batchSize() + " per replica");
+                spec.inputChannels(), spec.imageHeight(), spec.imageWidth(), t.batchSize() + " per replica");
         TrainingResult result;
         try (NativeCrashGuard guard = NativeCrashGuard.open(spark.sparkContext(), identity)) {
             result = trainer.train(trainShards, testImages > 0 ? testShards : null, start, totalSteps, stepsPerEpoch,
                     listener, new DistributedTrainer.Checkpointing(checkpoints.sinkFor(id, fingerprint),
-                            s.checkpointEvery()), guard);
+                            s.checkpoint().every()), guard);
         }
 
         String modelPath = s.output() + "/model";
@@ -228,14 +201,14 @@ public final class TrainJob {
         RoundMetrics lastEval = testImages > 0 ? result.lastEvaluated() : last;
         RunTables.appendRun(spark, tables + "/runs",
                 runId, Timestamp.from(started), variant,
-                spec.displayName(), s.seed(), facts.parameters(), facts.macs(), shards,
-                s.sync().every(), s.epochs(), result.rounds().size(), trainImages, testImages, last.loss(),
+                spec.displayName(), t.seed(), facts.parameters(), facts.macs(), shards,
+                s.sync().every(), t.epochs(), result.rounds().size(), trainImages, testImages, last.loss(),
                 lastEval.testAccuracy(), result.bestTestAccuracy(), lastEval.testLoss(),
                 classNames.size() > 5 && testImages > 0 ? lastEval.testTop5() : null, result.wallSeconds(),
                 result.imagesPerSecond(), executors(jsc), String.join("; ", result.devices()), modelPath,
                 spark.version(), ai.djl.engine.Engine.class.getPackage().getImplementationVersion() == null
                         ? "unknown" : ai.djl.engine.Engine.class.getPackage().getImplementationVersion(),
-                s.configFlat(), s.configJson());
+                s.config().flat(), s.config().json());
         return new Outcome(runId, result, modelPath, shards, trainImages, testImages);
     }
 

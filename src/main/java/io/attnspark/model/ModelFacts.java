@@ -60,7 +60,7 @@ public record ModelFacts(String name, long parameters, long macs, int attentionM
         float[] mean = new float[channels];
         float[] std = new float[channels];
         java.util.Arrays.fill(std, 1f);
-        return new ModelSpec(backbone.backbone().id(), backbone.depth(), ModelSpec.NONE, channels, height, width,
-                names, mean, std);
+        return new ModelSpec(new Architecture(backbone.backbone().id(), backbone.depth(), ModelSpec.NONE),
+                new ModelSpec.Input(channels, height, width, names, mean, std));
     }
 }

@@ -120,9 +120,11 @@ public final class HtmlReport {
         if (!data.failedCells().isEmpty()) {
             fact(html, "failed cells", data.failedCells().size() + " of " + data.cells().size() + " (see below)");
         }
-        fact(html, "epochs", distinct(runs, r -> trim(r.epochs())));
-        fact(html, "replicas \u00d7 sync every", distinct(runs, r -> r.replicas() + " \u00d7 " + r.syncEvery() + " steps"));
-        fact(html, "images (train / test)", distinct(runs, r -> r.trainImages() + " / " + r.testImages()));
+        fact(html, "epochs", distinct(runs, r -> trim(r.setup().epochs())));
+        fact(html, "replicas \u00d7 sync every",
+                distinct(runs, r -> r.setup().replicas() + " \u00d7 " + r.setup().syncEvery() + " steps"));
+        fact(html, "images (train / test)",
+                distinct(runs, r -> r.setup().trainImages() + " / " + r.setup().testImages()));
         html.append("</dl>\n");
         if (data.runsOutsidePlan() > 0) {
             html.append("<p class=\"note\">Left out: ").append(data.runsOutsidePlan())
@@ -163,11 +165,13 @@ public final class HtmlReport {
         for (String v : variants) {
             ReportData.VariantSummary s = data.summaryOf(v).orElse(null);
             double overhead = s == null ? Double.NaN : ReportData.paramsOverhead(s);
-            if (s == null || Double.isNaN(overhead) || Double.isNaN(s.top1Mean())) {
+            if (s == null || Double.isNaN(overhead) || Double.isNaN(s.accuracy().top1Mean())) {
                 left.add(v);
                 continue;
             }
-            points.add(new ScatterChart.Point(v, colour(v), overhead * 100, s.top1Mean() * 100, s.top1Std() * 100, s.runs()));
+            ReportData.Accuracy a = s.accuracy();
+            points.add(new ScatterChart.Point(v, colour(v), overhead * 100, a.top1Mean() * 100, a.top1Std() * 100,
+                    a.runs()));
         }
         String svg = ScatterChart.render(ACCURACY_CHART, "Test top-1 vs parameter overhead",
                 "parameters relative to the baseline", "test top-1 (%)", points);
@@ -190,14 +194,14 @@ public final class HtmlReport {
         List<BarChart.Bar> bars = new ArrayList<>();
         for (String v : variants) {
             data.summaryOf(v)
-                    .filter(s -> Double.isFinite(s.imagesPerSecond()) && s.imagesPerSecond() >= 0)
-                    .ifPresent(s -> bars.add(new BarChart.Bar(v, colour(v), s.imagesPerSecond())));
+                    .filter(s -> Double.isFinite(s.cost().imagesPerSecond()) && s.cost().imagesPerSecond() >= 0)
+                    .ifPresent(s -> bars.add(new BarChart.Bar(v, colour(v), s.cost().imagesPerSecond())));
         }
         return BarChart.render(THROUGHPUT_CHART, "Training throughput", "images / s", bars);
     }
 
     private void summaryTable(StringBuilder html) {
-        boolean top5 = data.summary().stream().anyMatch(s -> !Double.isNaN(s.top5Mean()));
+        boolean top5 = data.summary().stream().anyMatch(s -> !Double.isNaN(s.accuracy().top5Mean()));
         html.append("<table class=\"summary\">\n<thead><tr><th class=\"text\">variant</th><th>runs</th>")
                 .append("<th>top-1 (%)</th>").append(top5 ? "<th>top-5 (%)</th>" : "")
                 .append("<th>params</th><th>+params</th><th>MACs</th><th>+MACs</th><th>images/s</th>")
@@ -209,16 +213,16 @@ public final class HtmlReport {
             }
             boolean baseline = ReportData.isBaseline(s);
             openVariantRow(html, v, baseline);
-            cell(html, Integer.toString(s.runs()));
-            cell(html, meanStd(s.top1Mean(), s.top1Std()));
+            cell(html, Integer.toString(s.accuracy().runs()));
+            cell(html, meanStd(s.accuracy().top1Mean(), s.accuracy().top1Std()));
             if (top5) {
-                cell(html, meanStd(s.top5Mean(), s.top5Std()));
+                cell(html, meanStd(s.accuracy().top5Mean(), s.accuracy().top5Std()));
             }
-            cell(html, Markup.count(s.params()));
+            cell(html, Markup.count(s.cost().params()));
             cell(html, Markup.signedPercent(ReportData.paramsOverhead(s)));
-            cell(html, Markup.count(s.macs()));
-            cell(html, Markup.signedPercent(baseline && Double.isNaN(s.macsOverhead()) ? 0 : s.macsOverhead()));
-            cell(html, fixed(s.imagesPerSecond(), 0));
+            cell(html, Markup.count(s.cost().macs()));
+            cell(html, Markup.signedPercent(baseline && Double.isNaN(s.cost().macsOverhead()) ? 0 : s.cost().macsOverhead()));
+            cell(html, fixed(s.cost().imagesPerSecond(), 0));
             ReportData.Difference d = s.unpaired();
             cell(html, Double.isNaN(d.mean()) ? (baseline ? "reference" : "\u2014") : interval(d));
             cell(html, pValue(d.pValue()));
@@ -380,10 +384,10 @@ public final class HtmlReport {
             html.append("<tr><td class=\"text\">").append(escape(r.variant())).append("</td>");
             cell(html, Long.toString(r.seed()));
             html.append("<td class=\"text\">").append(escape(r.runId())).append("</td>");
-            cell(html, fixed(r.finalTop1() * 100, 2));
-            cell(html, fixed(r.bestTop1() * 100, 2));
-            cell(html, fixed(r.wallSeconds(), 0));
-            cell(html, fixed(r.imagesPerSecond(), 0));
+            cell(html, fixed(r.result().finalTop1() * 100, 2));
+            cell(html, fixed(r.result().bestTop1() * 100, 2));
+            cell(html, fixed(r.result().wallSeconds(), 0));
+            cell(html, fixed(r.result().imagesPerSecond(), 0));
             html.append("</tr>\n");
         }
         html.append("</tbody>\n</table>\n</details>\n");

@@ -69,20 +69,33 @@ public record ReportData(String source, List<Run> runs, List<Evaluation> evaluat
      * @param variant the variant label (a grid cell without its seed)
      * @param model the model's name
      * @param seed the run's seed
+     * @param setup how it was trained
+     * @param result what it achieved, and how fast
+     */
+    public record Run(String runId, String variant, String model, long seed, RunSetup setup, RunResult result) {}
+
+    /**
+     * How a run was trained.
+     *
      * @param epochs the epochs trained
      * @param replicas the replicas (shards)
      * @param syncEvery local steps between averages
      * @param trainImages training images
      * @param testImages test images
+     */
+    public record RunSetup(double epochs, int replicas, int syncEvery, long trainImages, long testImages) {}
+
+    /**
+     * What a run achieved, and how fast.
+     *
      * @param finalTop1 final test top-1 accuracy (fraction)
      * @param bestTop1 best test top-1 accuracy (fraction)
      * @param finalTop5 final test top-5 accuracy (fraction), NaN when absent
      * @param wallSeconds the run's wall time
      * @param imagesPerSecond training throughput
      */
-    public record Run(String runId, String variant, String model, long seed, double epochs, int replicas,
-            int syncEvery, long trainImages, long testImages, double finalTop1, double bestTop1, double finalTop5,
-            double wallSeconds, double imagesPerSecond) {}
+    public record RunResult(double finalTop1, double bestTop1, double finalTop5, double wallSeconds,
+            double imagesPerSecond) {}
 
     /**
      * One evaluation of the test split during a run.
@@ -118,23 +131,36 @@ public record ReportData(String source, List<Run> runs, List<Evaluation> evaluat
      *
      * @param variant the variant label
      * @param attention the attention module
+     * @param accuracy test top-1 and top-5 over the seeds
+     * @param cost parameters, MACs and throughput, with the overheads over the baseline
+     * @param unpaired the difference of means to the baseline (Welch); mean NaN for the baseline
+     * @param pairedSeeds seeds shared with the baseline, 0 when none or unknown
+     * @param paired the per-seed difference over the shared seeds (paired t-test)
+     */
+    public record VariantSummary(String variant, String attention, Accuracy accuracy, Cost cost,
+            Difference unpaired, int pairedSeeds, Difference paired) {}
+
+    /**
+     * A variant's test accuracy over its seeds (fractions).
+     *
      * @param runs runs (seeds) summarised
      * @param top1Mean mean final test top-1
      * @param top1Std its standard deviation over seeds, NaN with one run
      * @param top5Mean mean final test top-5, NaN when absent
      * @param top5Std its standard deviation, NaN when absent
+     */
+    public record Accuracy(int runs, double top1Mean, double top1Std, double top5Mean, double top5Std) {}
+
+    /**
+     * What a variant costs, and what it costs over its baseline.
+     *
      * @param params parameters
      * @param paramsOverhead parameters relative to the baseline minus 1, NaN when absent
      * @param macs multiply-accumulates per image
      * @param macsOverhead MACs relative to the baseline minus 1, NaN when absent
      * @param imagesPerSecond mean training throughput
-     * @param unpaired the difference of means to the baseline (Welch); mean NaN for the baseline
-     * @param pairedSeeds seeds shared with the baseline, 0 when none or unknown
-     * @param paired the per-seed difference over the shared seeds (paired t-test)
      */
-    public record VariantSummary(String variant, String attention, int runs, double top1Mean, double top1Std,
-            double top5Mean, double top5Std, long params, double paramsOverhead, long macs, double macsOverhead,
-            double imagesPerSecond, Difference unpaired, int pairedSeeds, Difference paired) {}
+    public record Cost(long params, double paramsOverhead, long macs, double macsOverhead, double imagesPerSecond) {}
 
     /**
      * Copies the lists.
@@ -254,8 +280,8 @@ public record ReportData(String source, List<Run> runs, List<Evaluation> evaluat
      */
     public static boolean isBaseline(VariantSummary s) {
         return Double.isNaN(s.unpaired().mean())
-                && (s.paramsOverhead() == 0
-                        || (Double.isNaN(s.paramsOverhead()) && s.variant().equals(SummaryTable.BASELINE)));
+                && (s.cost().paramsOverhead() == 0
+                        || (Double.isNaN(s.cost().paramsOverhead()) && s.variant().equals(SummaryTable.BASELINE)));
     }
 
     /**
@@ -266,6 +292,6 @@ public record ReportData(String source, List<Run> runs, List<Evaluation> evaluat
      * @return the overhead
      */
     public static double paramsOverhead(VariantSummary s) {
-        return isBaseline(s) ? 0 : s.paramsOverhead();
+        return isBaseline(s) ? 0 : s.cost().paramsOverhead();
     }
 }

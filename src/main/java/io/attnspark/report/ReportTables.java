@@ -80,9 +80,9 @@ public final class ReportTables {
         for (Row r : select(runsTable, RunTables.RUNS_SCHEMA, "run_id", "variant", "model", "seed", "epochs",
                 "replicas", "sync_every", "train_images", "test_images", "final_test_top1", "best_test_top1",
                 "final_test_top5", "wall_s", "images_per_s").collectAsList()) {
-            runs.add(new ReportData.Run(r.getString(0), r.getString(1), r.getString(2), r.getLong(3), num(r, 4),
-                    r.getInt(5), r.getInt(6), r.getLong(7), r.getLong(8), num(r, 9), num(r, 10), num(r, 11),
-                    num(r, 12), num(r, 13)));
+            runs.add(new ReportData.Run(r.getString(0), r.getString(1), r.getString(2), r.getLong(3),
+                    new ReportData.RunSetup(num(r, 4), r.getInt(5), r.getInt(6), r.getLong(7), r.getLong(8)),
+                    new ReportData.RunResult(num(r, 9), num(r, 10), num(r, 11), num(r, 12), num(r, 13))));
         }
         if (runs.isEmpty()) {
             throw new BadInputException(String.format(Locale.ROOT,
@@ -97,8 +97,9 @@ public final class ReportTables {
 
         List<ReportData.VariantSummary> summary = new ArrayList<>();
         for (Row r : select(summaryTable, SummaryTable.SCHEMA, SummaryTable.SCHEMA.fieldNames()).collectAsList()) {
-            summary.add(new ReportData.VariantSummary(r.getString(0), r.getString(1), r.getInt(2), num(r, 3),
-                    num(r, 4), num(r, 5), num(r, 6), r.getLong(7), num(r, 8), r.getLong(9), num(r, 10), num(r, 11),
+            summary.add(new ReportData.VariantSummary(r.getString(0), r.getString(1),
+                    new ReportData.Accuracy(r.getInt(2), num(r, 3), num(r, 4), num(r, 5), num(r, 6)),
+                    new ReportData.Cost(r.getLong(7), num(r, 8), r.getLong(9), num(r, 10), num(r, 11)),
                     difference(r, 12), r.isNullAt(18) ? 0 : r.getInt(18), difference(r, 19)));
         }
         if (summary.isEmpty()) {

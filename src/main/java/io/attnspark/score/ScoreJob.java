@@ -59,18 +59,16 @@ public final class ScoreJob {
      * What a job did.
      *
      * @param rowsIn input rows
-     * @param rowsOut predictions rows (equal to {@code rowsIn})
-     * @param scored rows with predictions
-     * @param errors rows with an error
+     * @param written the predictions rows (equal to {@code rowsIn}), those scored and those with an error,
+     *     and the seconds of scoring and writing them (the rest of {@code seconds}: opening and counting the
+     *     input, checking the written table, replacing the old one)
      * @param modelId the model's id
      * @param inputKind "table" or "folder"
      * @param out the predictions table
      * @param seconds wall time
-     * @param writeSeconds of which scoring and writing the rows (the rest: opening and counting the
-     *     input, checking the written table, replacing the old one)
      */
-    public record Outcome(long rowsIn, long rowsOut, long scored, long errors, String modelId, String inputKind,
-            String out, double seconds, double writeSeconds) {}
+    public record Outcome(long rowsIn, PredictionsTable.Counts written, String modelId, String inputKind, String out,
+            double seconds) {}
 
     /**
      * Creates a job.
@@ -126,8 +124,7 @@ public final class ScoreJob {
         try (NativeCrashGuard guard = NativeCrashGuard.open(spark.sparkContext(), identity)) {
             counts = guard.call("scoring", () -> PredictionsTable.write(spark, predictions, settings.out(), rowsIn));
         }
-        return new Outcome(rowsIn, counts.rows(), counts.scored(), counts.errors(), model.id(), input.kind(),
-                settings.out(), (System.nanoTime() - start) / 1e9, counts.writeSeconds());
+        return new Outcome(rowsIn, counts, model.id(), input.kind(), settings.out(), (System.nanoTime() - start) / 1e9);
     }
 
     /**

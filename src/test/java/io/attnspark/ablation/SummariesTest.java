@@ -32,21 +32,21 @@ class SummariesTest {
 
         Summaries.Row base = rows.get(0);
         assertEquals("baseline", base.variant());
-        assertEquals(2, base.runs());
-        assertEquals(0.88, base.top1Mean(), 1e-12);
-        assertEquals(Math.sqrt(0.0002), base.top1Std(), 1e-12);
-        assertEquals(0.985, base.top5Mean(), 1e-12);
-        assertEquals(0.0, base.paramsOverhead(), 0);
-        assertEquals(105, base.imagesPerSecond(), 1e-12);
+        assertEquals(2, base.accuracy().runs());
+        assertEquals(0.88, base.accuracy().top1Mean(), 1e-12);
+        assertEquals(Math.sqrt(0.0002), base.accuracy().top1Std(), 1e-12);
+        assertEquals(0.985, base.accuracy().top5Mean(), 1e-12);
+        assertEquals(0.0, base.cost().paramsOverhead(), 0);
+        assertEquals(105, base.cost().imagesPerSecond(), 1e-12);
         assertEquals(Summaries.Difference.NONE, base.unpaired());
         assertNull(base.pairedSeeds());
         assertEquals(Summaries.Difference.NONE, base.paired());
 
         Summaries.Row se = rows.get(1);
         assertEquals("se", se.attention());
-        assertEquals(0.91, se.top1Mean(), 1e-12);
-        assertEquals(0.1, se.paramsOverhead(), 1e-12);
-        assertEquals(0.005, se.macsOverhead(), 1e-12);
+        assertEquals(0.91, se.accuracy().top1Mean(), 1e-12);
+        assertEquals(0.1, se.cost().paramsOverhead(), 1e-12);
+        assertEquals(0.005, se.cost().macsOverhead(), 1e-12);
         assertEquals(0.03, se.unpaired().mean(), 1e-12);
         // Same numbers as WelchTestTest's first case: df = 2.
         assertEquals(-0.03084869845, se.unpaired().ciLow(), 1e-6);
@@ -61,7 +61,7 @@ class SummariesTest {
         assertNull(se.paired().pValue());
         assertNull(se.paired().pValueHolm());
         assertNull(se.paired().minimalDetectableDifference());
-        assertEquals(85, se.imagesPerSecond(), 1e-12);
+        assertEquals(85, se.cost().imagesPerSecond(), 1e-12);
     }
 
     @Test
@@ -70,8 +70,8 @@ class SummariesTest {
                 List.of(run("baseline", "none", 1, 10, 10, 0.8, null, 1), run("se", "se", 1, 11, 10, 0.85, null, 1)),
                 List.of("baseline", "se"), Map.of("baseline", "baseline", "se", "baseline"));
         Summaries.Row se = rows.get(1);
-        assertNull(se.top1Std());
-        assertNull(se.top5Mean(), "top-5 not measured (5 classes or fewer)");
+        assertNull(se.accuracy().top1Std());
+        assertNull(se.accuracy().top5Mean(), "top-5 not measured (5 classes or fewer)");
         assertEquals(0.05, se.unpaired().mean(), 1e-12);
         assertNull(se.unpaired().ciLow());
         assertNull(se.unpaired().pValue());
@@ -86,7 +86,7 @@ class SummariesTest {
         List<Summaries.Row> rows = Summaries.summarise(List.of(run("se", "se", 1, 11, 10, 0.85, 0.9, 1)),
                 List.of("baseline", "se"), Map.of("baseline", "baseline", "se", "baseline"));
         assertEquals(1, rows.size());
-        assertNull(rows.get(0).paramsOverhead());
+        assertNull(rows.get(0).cost().paramsOverhead());
         assertEquals(Summaries.Difference.NONE, rows.get(0).unpaired());
     }
 
@@ -116,7 +116,7 @@ class SummariesTest {
         runs.add(run("se", "se", 4, 10, 10, 0.95, null, 1)); // no baseline run with seed 4: unpaired only
         Summaries.Row se = Summaries.summarise(runs, List.of("baseline", "se"),
                 Map.of("baseline", "baseline", "se", "baseline")).get(1);
-        assertEquals(4, se.runs());
+        assertEquals(4, se.accuracy().runs());
         assertEquals(3, se.pairedSeeds());
         // PairedTestTest's numbers (scipy.stats.ttest_rel on seeds 1-3)
         assertEquals(0.014, se.paired().mean(), 1e-12);

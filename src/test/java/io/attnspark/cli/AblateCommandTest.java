@@ -27,13 +27,13 @@ class AblateCommandTest {
         List<AblationRunner.PlannedCell> cells =
                 AblateCommand.cells(plan, config().without("ablation"), "runs/ablation-fmnist");
         AblationRunner.PlannedCell se2 = cells.get(3);
-        assertEquals("se", se2.settings().attention());
-        assertEquals(2, se2.settings().seed());
-        assertEquals(20, se2.settings().depth());
-        assertTrue(se2.settings().resume(), "a cell continues from its checkpoints");
+        assertEquals("se", se2.settings().model().attention());
+        assertEquals(2, se2.settings().train().seed());
+        assertEquals(20, se2.settings().model().depth());
+        assertTrue(se2.settings().checkpoint().resume(), "a cell continues from its checkpoints");
         assertEquals("runs/ablation-fmnist/cells/" + se2.runId(), se2.settings().output());
         assertTrue(se2.runId().startsWith("se-s2-"), se2.runId());
-        assertTrue(!se2.settings().configJson().contains("variants"), "the cell's stored config has no grid");
+        assertTrue(!se2.settings().config().json().contains("variants"), "the cell's stored config has no grid");
     }
 
     @Test
@@ -67,8 +67,8 @@ class AblateCommandTest {
         AblationRunner.PlannedCell last = cells.get(3);
         assertEquals("se8 sync.every=50", last.cell().variant());
         assertEquals(50, last.settings().sync().every());
-        assertEquals(0.125, ((Number) last.settings().placement().options().get("rd_ratio")).doubleValue());
-        assertEquals(3, last.settings().seed());
+        assertEquals(0.125, ((Number) last.settings().model().placement().options().get("rd_ratio")).doubleValue());
+        assertEquals(3, last.settings().train().seed());
     }
 
     @Test

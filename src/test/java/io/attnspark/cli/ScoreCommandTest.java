@@ -9,6 +9,7 @@ import io.attnspark.TestSpark;
 import io.attnspark.data.BadInputException;
 import io.attnspark.distributed.ImageTable;
 import io.attnspark.data.PngCodec;
+import io.attnspark.model.Architecture;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.score.ScoreJob;
 import io.attnspark.score.ScoringInput;
@@ -34,8 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ScoreCommandTest {
 
-    private static final ModelSpec SPEC = new ModelSpec("resnet-cifar", 8, "none", 1, 12, 12,
-            List.of("left", "middle", "right"), new float[] {0.3f}, new float[] {0.25f});
+    private static final ModelSpec SPEC = new ModelSpec(new Architecture("resnet-cifar", 8, "none"),
+            new ModelSpec.Input(1, 12, 12, List.of("left", "middle", "right"), new float[] {0.3f},
+                    new float[] {0.25f}));
 
     private static String savedModel(Path dir) {
         String path = dir.resolve("model").toString();
@@ -187,8 +189,8 @@ class ScoreCommandTest {
         ScoreJob.Outcome o = new ScoreJob(spark, new ScoreJob.Settings(other, ScoringInput.Format.AUTO, "key", "png",
                 out, 1, 4, 3)).run(model);
         assertEquals(10, o.rowsIn());
-        assertEquals(10, o.rowsOut());
-        assertEquals(10, o.scored());
+        assertEquals(10, o.written().rows());
+        assertEquals(10, o.written().scored());
         assertEquals("table", o.inputKind());
         assertEquals(List.of("id", "labels", "indices", "probabilities", "model_id", "error"),
                 List.of(spark.read().parquet(out).schema().fieldNames()), "extra columns are not copied");

@@ -25,13 +25,13 @@ class TrainCommandTest {
     void jobFileGivesTheRunsSettings() {
         TrainJob.Settings s = TrainCommand.settings(JobConfig.load(TrainCommand.DEFAULTS,
                 Path.of("conf/train-fmnist.conf").toFile(), List.of("sync.every=50", "sync.server-momentum=0.5")));
-        assertEquals(20, s.depth());
+        assertEquals(20, s.model().depth());
         assertEquals(2, s.shards());
         assertEquals(50, s.sync().every());
         assertEquals(0.5, s.sync().serverMomentum());
         assertEquals(0, s.sync().warmupRounds());
-        assertTrue(s.configJson().contains("\"every\":50"), s.configJson());
-        assertEquals("50", s.configFlat().get("sync.every"));
+        assertTrue(s.config().json().contains("\"every\":50"), s.config().json());
+        assertEquals("50", s.config().flat().get("sync.every"));
     }
 
     @Test
@@ -96,14 +96,14 @@ class TrainCommandTest {
     void attentionWithPlacementAndOptionsBecomesSettings() {
         TrainJob.Settings s = settings("model.attention=se", "model.placement.stages=[2,3]",
                 "model.attention-options.rd_ratio=0.25", "model.zero-init-residual=true");
-        assertEquals("se", s.attention());
-        assertEquals(List.of(2, 3), s.placement().stages());
-        assertEquals(AttentionPlacement.Position.BRANCH, s.placement().position());
-        assertEquals(0.25, s.placement().attentionOptions().getDouble("rd_ratio", 0));
-        assertTrue(s.zeroInitResidual());
-        assertEquals(null, settings("model.attention=none").placement());
+        assertEquals("se", s.model().attention());
+        assertEquals(List.of(2, 3), s.model().placement().stages());
+        assertEquals(AttentionPlacement.Position.BRANCH, s.model().placement().position());
+        assertEquals(0.25, s.model().placement().attentionOptions().getDouble("rd_ratio", 0));
+        assertTrue(s.model().zeroInitResidual());
+        assertEquals(null, settings("model.attention=none").model().placement());
         TrainJob.Settings nl = settings("model.attention=nonlocal", "model.backbone=resnet", "model.depth=18");
-        assertEquals(AttentionPlacement.Blocks.EVERY_OTHER, nl.placement().blocks());
+        assertEquals(AttentionPlacement.Blocks.EVERY_OTHER, nl.model().placement().blocks());
     }
 
     @Test

@@ -4,14 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.attnspark.model.Architecture;
 import io.attnspark.model.ModelSpec;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TrainingSpeedProbeTest {
 
-    private static final ModelSpec SPEC = new ModelSpec("resnet-cifar", 8, "se", 1, 6, 6,
-            List.of("a", "b", "c"), new float[] {0.5f}, new float[] {0.25f});
+    private static final ModelSpec SPEC = new ModelSpec(new Architecture("resnet-cifar", 8, "se"),
+            new ModelSpec.Input(1, 6, 6, List.of("a", "b", "c"), new float[] {0.5f}, new float[] {0.25f}));
 
     @Test
     void measuresOneOrSeveralReplicasAtOnce() {

@@ -9,6 +9,7 @@ import io.attnspark.TestSpark;
 import io.attnspark.data.Normalization;
 import io.attnspark.data.Seeds;
 import io.attnspark.data.ShardData;
+import io.attnspark.model.Architecture;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.train.LearningRateSchedule;
 import io.attnspark.train.Replica;
@@ -35,8 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
 class DistributedTrainerTest {
 
     private static final long SEED = 5;
-    private static final ModelSpec SPEC = new ModelSpec("resnet-cifar", 8, "none", 1, 12, 12,
-            List.of("left", "middle", "right"), new float[] {0.35f}, new float[] {0.3f});
+    private static final ModelSpec SPEC = new ModelSpec(new Architecture("resnet-cifar", 8, "none"),
+            new ModelSpec.Input(1, 12, 12, List.of("left", "middle", "right"), new float[] {0.35f},
+                    new float[] {0.3f}));
 
     @TempDir static Path dir;
     static SparkSession spark;

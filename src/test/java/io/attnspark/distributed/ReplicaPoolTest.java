@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import ai.djl.Device;
+import io.attnspark.model.Architecture;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.train.Replica;
 import java.util.List;
@@ -14,8 +15,8 @@ import org.junit.jupiter.api.Test;
 /** The per-executor replica pool with concurrent runs: one owner's replicas only, dropped when it ends. */
 class ReplicaPoolTest {
 
-    private static final ModelSpec SPEC = new ModelSpec("resnet-cifar", 8, "none", 1, 12, 12,
-            List.of("a", "b", "c"), new float[] {0.5f}, new float[] {0.25f});
+    private static final ModelSpec SPEC = new ModelSpec(new Architecture("resnet-cifar", 8, "none"),
+            new ModelSpec.Input(1, 12, 12, List.of("a", "b", "c"), new float[] {0.5f}, new float[] {0.25f}));
 
     @Test
     void runsOfTheSameModelNeverShareAReplicaAndEndedRunsAreClosed() {

@@ -9,8 +9,10 @@ import ai.djl.Device;
 import io.attnspark.TestImages;
 import io.attnspark.TestSpark;
 import io.attnspark.data.BadInputException;
+import io.attnspark.model.Architecture;
 import io.attnspark.model.ModelArtifact;
 import io.attnspark.train.Replica;
+import io.attnspark.train.SgdSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -25,8 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
 class ResumeTest {
 
     private static TrainJob.Settings settings(String table, String output, boolean resume, int keep) {
-        return new TrainJob.Settings(table, output, 0, 0, "resnet-cifar", 8, "none", 2, 16, 0.05, 0, 0.25, 0.9, 5e-4,
-                2, true, 11, 2, new SyncSchedule(2, 1, 0.3, 2), 64, 1, keep, resume, "{}", Map.of("k", "v"), null, false);
+        return new TrainJob.Settings(new DataSettings(table, 0, 0), new Architecture("resnet-cifar", 8, "none", null, false),
+                new TrainingSettings(2, 16, new TrainingSettings.LearningRate(0.05, 0, 0.25), new SgdSettings(0.9, 5e-4),
+                        new TrainingSettings.Augmentation(2, true), 11, 64),
+                2, new SyncSchedule(2, 1, 0.3, 2), new CheckpointSettings(1, keep, resume), output,
+                new StoredConfig("{}", Map.of("k", "v")));
     }
 
     private static float[] modelParameters(String output) {

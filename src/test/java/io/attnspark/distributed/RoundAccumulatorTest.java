@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.Device;
+import io.attnspark.model.Architecture;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.model.ParameterLayout;
 import io.attnspark.train.Replica;
@@ -41,8 +42,8 @@ class RoundAccumulatorTest {
 
     @Test
     void averagesBatchNormRunningStatisticsWithTheParameters() {
-        ModelSpec spec = new ModelSpec("resnet-cifar", 8, "none", 1, 8, 8, List.of("a", "b"),
-                new float[] {0f}, new float[] {1f});
+        ModelSpec spec = new ModelSpec(new Architecture("resnet-cifar", 8, "none"),
+                new ModelSpec.Input(1, 8, 8, List.of("a", "b"), new float[] {0f}, new float[] {1f}));
         try (Replica replica = Replica.create(spec, Device.cpu())) {
             ParameterLayout layout = replica.layout();
             int runningMean = layout.names().indexOf(

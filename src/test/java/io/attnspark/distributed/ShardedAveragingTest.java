@@ -13,6 +13,7 @@ import io.attnspark.TestSpark;
 import io.attnspark.data.Normalization;
 import io.attnspark.data.Seeds;
 import io.attnspark.data.ShardData;
+import io.attnspark.model.Architecture;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.train.LearningRateSchedule;
 import io.attnspark.train.Replica;
@@ -42,8 +43,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ShardedAveragingTest {
 
     private static final long SEED = 7;
-    private static final ModelSpec SPEC = new ModelSpec("resnet-cifar", 8, "none", 1, 12, 12,
-            List.of("a", "b", "c"), new float[] {0.35f}, new float[] {0.3f});
+    private static final ModelSpec SPEC = new ModelSpec(new Architecture("resnet-cifar", 8, "none"),
+            new ModelSpec.Input(1, 12, 12, List.of("a", "b", "c"), new float[] {0.35f}, new float[] {0.3f}));
 
     @TempDir static Path dir;
     static SparkSession spark;

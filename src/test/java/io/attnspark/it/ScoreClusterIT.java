@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.attnspark.TestImages;
 import io.attnspark.TestSpark;
 import io.attnspark.distributed.ImageTable;
+import io.attnspark.model.Architecture;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.score.AttentionCnnModel;
 import io.attnspark.score.ScoringModel;
@@ -57,8 +58,9 @@ class ScoreClusterIT {
         SparkSession spark = TestSpark.session();
         String table = dir.resolve("table").toString();
         TestImages.writeTable(spark, table, 400, 100, 16, 3);
-        ModelSpec spec = new ModelSpec("resnet-cifar", 8, "se", 1, 16, 16, List.of("left", "middle", "right"),
-                new float[] {0.3f}, new float[] {0.25f});
+        ModelSpec spec = new ModelSpec(new Architecture("resnet-cifar", 8, "se"),
+                new ModelSpec.Input(1, 16, 16, List.of("left", "middle", "right"), new float[] {0.3f},
+                        new float[] {0.25f}));
         ScoringModel model = ScoringModel.of(spec, Replica.initialParameters(spec, 5));
         String modelPath = dir.resolve("model").toString();
         model.save(modelPath, new Configuration());

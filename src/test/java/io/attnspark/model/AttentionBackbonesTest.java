@@ -56,8 +56,8 @@ class AttentionBackbonesTest {
         float[] mean = new float[channels];
         float[] std = new float[channels];
         java.util.Arrays.fill(std, 1f);
-        return new ModelSpec(backbone, depth, module, channels, size, size, List.of("a", "b", "c", "d", "e"), mean,
-                std);
+        return new ModelSpec(new Architecture(backbone, depth, module),
+                new ModelSpec.Input(channels, size, size, List.of("a", "b", "c", "d", "e"), mean, std));
     }
 
     @ParameterizedTest(name = "{0}-{1} + {2}")

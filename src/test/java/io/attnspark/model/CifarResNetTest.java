@@ -71,11 +71,12 @@ class CifarResNetTest {
 
     @Test
     void specRoundTripsThroughJsonAndRejectsUnknownBackbones() {
-        ModelSpec spec = new ModelSpec("resnet-cifar", 20, "none", 1, 28, 28, List.of("a", "b"),
-                new float[] {0.28f}, new float[] {0.35f});
+        ModelSpec spec = new ModelSpec(new Architecture("resnet-cifar", 20, "none"),
+                new ModelSpec.Input(1, 28, 28, List.of("a", "b"), new float[] {0.28f}, new float[] {0.35f}));
         assertEquals(spec, ModelSpec.fromJson(spec.toJson()));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ModelSpec(
-                "vgg", 20, "none", 1, 28, 28, List.of("a", "b"), new float[] {0f}, new float[] {1f}));
+                new Architecture("vgg", 20, "none"),
+                new ModelSpec.Input(1, 28, 28, List.of("a", "b"), new float[] {0f}, new float[] {1f})));
         assertTrue(e.getMessage().contains("vgg") && e.getMessage().contains("resnet-cifar"), e.getMessage());
     }
 }

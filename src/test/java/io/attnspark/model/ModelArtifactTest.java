@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ModelArtifactTest {
 
-    static final ModelSpec SPEC = new ModelSpec("resnet-cifar", 8, "none", 1, 12, 12, List.of("a", "b", "c"),
-            new float[] {0.3f}, new float[] {0.2f});
+    static final ModelSpec SPEC = new ModelSpec(new Architecture("resnet-cifar", 8, "none"),
+            new ModelSpec.Input(1, 12, 12, List.of("a", "b", "c"), new float[] {0.3f}, new float[] {0.2f}));
 
     private static ParameterLayout layoutOf(ModelSpec spec) {
         try (Replica r = Replica.create(spec, Device.cpu())) {
@@ -51,8 +51,8 @@ class ModelArtifactTest {
     void parametersOfAnotherSpecAreRejectedNamingTheFirstMismatch(@TempDir Path dir) {
         String path = dir.resolve("model").toString();
         new ModelArtifact(SPEC, Replica.initialParameters(SPEC, 1)).save(layoutOf(SPEC), path, new Configuration());
-        ModelSpec wider = new ModelSpec("resnet-cifar", 8, "none", 3, 12, 12, SPEC.classNames(),
-                new float[] {0, 0, 0}, new float[] {1, 1, 1});
+        ModelSpec wider = new ModelSpec(new Architecture("resnet-cifar", 8, "none"),
+                new ModelSpec.Input(3, 12, 12, SPEC.classNames(), new float[] {0, 0, 0}, new float[] {1, 1, 1}));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ModelArtifact.load(path, spec -> layoutOf(wider), new Configuration()));
         assertTrue(e.getMessage().contains("parameter 0") && e.getMessage().contains("(16, 1, 3, 3)"), e.getMessage());

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ModelSpecTest {
 
-    private static final ModelSpec CIFAR = new ModelSpec("resnet-cifar", 8, "none", 1, 12, 12, List.of("a", "b"),
-            new float[] {0.3f}, new float[] {0.2f});
+    private static final ModelSpec CIFAR = new ModelSpec(new Architecture("resnet-cifar", 8, "none"),
+            new ModelSpec.Input(1, 12, 12, List.of("a", "b"), new float[] {0.3f}, new float[] {0.2f}));
 
     private static ParameterLayout layoutOf(ModelSpec spec) {
         try (Replica r = Replica.create(spec, Device.cpu())) {
@@ -31,8 +31,8 @@ class ModelSpecTest {
     void specWithPlacementRoundTripsThroughJson() {
         AttentionPlacement p = new AttentionPlacement(Position.AFTER_BLOCK, List.of(3, 2), Blocks.EVERY_OTHER,
                 Map.of("sub_sample", false, "inter_channels", 8));
-        ModelSpec spec = new ModelSpec("resnet", 50, "nonlocal", 3, 64, 64, List.of("a", "b"), new float[3],
-                new float[] {1, 1, 1}, p, true);
+        ModelSpec spec = new ModelSpec(new Architecture("resnet", 50, "nonlocal", p, true),
+                new ModelSpec.Input(3, 64, 64, List.of("a", "b"), new float[3], new float[] {1, 1, 1}));
         ModelSpec back = ModelSpec.fromJson(spec.toJson());
         assertEquals(spec, back);
         assertEquals(List.of(2, 3), back.placement().stages());
@@ -67,8 +67,8 @@ class ModelSpecTest {
         assertTrue(e.getMessage().contains("stride"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> CIFAR.withAttention("sqeeze", null));
         assertTrue(e.getMessage().contains("sqeeze") && e.getMessage().contains("se"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new ModelSpec("resnet", 20, "none", 3, 32, 32,
-                List.of("a", "b"), new float[3], new float[] {1, 1, 1}));
+        e = assertThrows(IllegalArgumentException.class, () -> new ModelSpec(new Architecture("resnet", 20, "none"),
+                new ModelSpec.Input(3, 32, 32, List.of("a", "b"), new float[3], new float[] {1, 1, 1})));
         assertTrue(e.getMessage().contains("20") && e.getMessage().contains("50"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> CIFAR.withAttention("se",
                 AttentionPlacement.defaults("se", Backbone.RESNET_CIFAR).withOptions(Map.of("rd_ratoi", 0.5)))
@@ -94,8 +94,8 @@ class ModelSpecTest {
 
     @Test
     void zeroInitResidualZeroesTheLastBnOfEachBranch() {
-        ModelSpec zero = new ModelSpec("resnet-cifar", 8, "none", 1, 12, 12, List.of("a", "b"), new float[] {0},
-                new float[] {1}, null, true);
+        ModelSpec zero = new ModelSpec(new Architecture("resnet-cifar", 8, "none", null, true),
+                new ModelSpec.Input(1, 12, 12, List.of("a", "b"), new float[] {0}, new float[] {1}));
         ParameterLayout layout = layoutOf(zero);
         float[] p = Replica.initialParameters(zero, 3);
         float[] q = Replica.initialParameters(CIFAR, 3);

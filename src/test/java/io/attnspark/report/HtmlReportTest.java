@@ -23,8 +23,8 @@ class HtmlReportTest {
     @TempDir Path dir;
 
     static ReportData.Run run(String id, String variant, long seed, double top1) {
-        return new ReportData.Run(id, variant, "resnet-cifar-20", seed, 2, 2, 10, 60_000, 10_000, top1, top1,
-                Double.NaN, 100, 900);
+        return new ReportData.Run(id, variant, "resnet-cifar-20", seed, new ReportData.RunSetup(2, 2, 10, 60_000, 10_000),
+                new ReportData.RunResult(top1, top1, Double.NaN, 100, 900));
     }
 
     static ReportData.VariantSummary summary(String variant, int runs, double mean, double std, long params,
@@ -35,8 +35,9 @@ class HtmlReportTest {
 
     static ReportData.VariantSummary summary(String variant, int runs, double mean, double std, long params,
             double overhead, ReportData.Difference unpaired, ReportData.Difference paired) {
-        return new ReportData.VariantSummary(variant, variant, runs, mean, std, Double.NaN, Double.NaN, params,
-                overhead, 41_000_000, overhead, 900, unpaired, Double.isNaN(paired.mean()) ? 0 : 2, paired);
+        return new ReportData.VariantSummary(variant, variant, new ReportData.Accuracy(runs, mean, std, Double.NaN,
+                Double.NaN), new ReportData.Cost(params, overhead, 41_000_000, overhead, 900), unpaired,
+                Double.isNaN(paired.mean()) ? 0 : 2, paired);
     }
 
     private static ReportData threeVariants() {

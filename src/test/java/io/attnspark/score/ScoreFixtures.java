@@ -1,6 +1,7 @@
 package io.attnspark.score;
 
 import io.attnspark.data.PngCodec;
+import io.attnspark.model.Architecture;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.train.Replica;
 import java.util.ArrayList;
@@ -19,8 +20,9 @@ import org.apache.spark.sql.types.StructType;
 final class ScoreFixtures {
 
     static final int SIZE = 12;
-    static final ModelSpec SPEC = new ModelSpec("resnet-cifar", 8, "se", 1, SIZE, SIZE, List.of("left", "middle", "right"),
-            new float[] {0.3f}, new float[] {0.25f});
+    static final ModelSpec SPEC = new ModelSpec(new Architecture("resnet-cifar", 8, "se"),
+            new ModelSpec.Input(1, SIZE, SIZE, List.of("left", "middle", "right"), new float[] {0.3f},
+                    new float[] {0.25f}));
 
     static final StructType SCHEMA = new StructType(new StructField[] {
         DataTypes.createStructField("id", DataTypes.StringType, false),

@@ -14,6 +14,7 @@ import ai.djl.training.ParameterStore;
 import io.attnspark.nn.AttentionBlock;
 import io.attnspark.nn.AttentionOptions;
 import io.attnspark.nn.Attentions;
+import io.attnspark.model.Architecture;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.nn.GuardedConvolution;
 import java.util.List;
@@ -126,8 +127,8 @@ public final class NativeFaultProbe {
 
     /** The step that aborted AttentionBackbonesTest: the ImageNet-style ResNet-50 on CIFAR-sized images. */
     private static String resnet50Step() {
-        ModelSpec spec = new ModelSpec("resnet", 50, ModelSpec.NONE, 3, 32, 32, List.of("a", "b", "c", "d", "e"),
-                new float[3], new float[] {1, 1, 1});
+        ModelSpec spec = new ModelSpec(new Architecture("resnet", 50, ModelSpec.NONE),
+                new ModelSpec.Input(3, 32, 32, List.of("a", "b", "c", "d", "e"), new float[3], new float[] {1, 1, 1}));
         float[] images = new float[2 * 3 * 32 * 32];
         for (int i = 0; i < images.length; i++) {
             images[i] = (float) Math.sin(0.37 * i);

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
+import io.attnspark.model.Architecture;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.model.ParameterLayout;
 import java.nio.FloatBuffer;
@@ -16,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 class ReplicaTest {
 
-    private static final ModelSpec SPEC = new ModelSpec("resnet-cifar", 8, "none", 1, 6, 6,
-            List.of("a", "b", "c"), new float[] {0f}, new float[] {1f});
+    private static final ModelSpec SPEC = new ModelSpec(new Architecture("resnet-cifar", 8, "none"),
+            new ModelSpec.Input(1, 6, 6, List.of("a", "b", "c"), new float[] {0f}, new float[] {1f}));
     private static final int BATCH = 4;
 
     private static float[] images() {
@@ -145,8 +146,9 @@ class ReplicaTest {
     /** Top-1 and top-5 counts of an evaluation against the ranks of the predicted probabilities, by hand. */
     @Test
     void evaluationCountsTopOneAndTopFiveFromTheScores() {
-        ModelSpec spec = new ModelSpec("resnet-cifar", 8, "none", 1, 6, 6,
-                List.of("c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7"), new float[] {0f}, new float[] {1f});
+        ModelSpec spec = new ModelSpec(new Architecture("resnet-cifar", 8, "none"),
+                new ModelSpec.Input(1, 6, 6, List.of("c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7"), new float[] {0f},
+                        new float[] {1f}));
         int batch = 16;
         float[] x = new float[batch * 36];
         for (int i = 0; i < x.length; i++) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import io.attnspark.model.AttentionPlacement;
 import io.attnspark.model.Backbone;
+import io.attnspark.model.Architecture;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.model.ParameterLayout;
 import io.attnspark.nn.Attentions;
@@ -49,8 +50,8 @@ class RegisteredModuleTest {
     void theBackbonePlacesAndTrainsIt() {
         AttentionPlacement placement = AttentionPlacement.defaults(NAME, Backbone.RESNET_CIFAR);
         assertEquals(List.of(2, 3), placement.stages(), "the entry's stages, for the CIFAR backbone's three");
-        ModelSpec spec = new ModelSpec("resnet-cifar", 8, NAME, 1, 8, 8, List.of("a", "b", "c"), new float[1],
-                new float[] {1f});
+        ModelSpec spec = new ModelSpec(new Architecture("resnet-cifar", 8, NAME),
+                new ModelSpec.Input(1, 8, 8, List.of("a", "b", "c"), new float[1], new float[] {1f}));
         float[] images = new float[4 * 8 * 8];
         for (int i = 0; i < images.length; i++) {
             images[i] = (float) Math.sin(0.7 * i);
