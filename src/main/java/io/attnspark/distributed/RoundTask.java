@@ -47,10 +47,12 @@ record RoundTask(ReplicaPool.Claim claim, TrainingPlan plan, Normalization norma
      * @param shard the shard's index
      * @param data the shard
      * @param averaged fetches the averaged state (timed as loading)
+     * @param into arrays the trained state is read back into (may be the averaged state's own), or
+     *     null for new ones
      * @return the replica's state and statistics
      * @throws NonFiniteLossException naming the round and shard when the loss diverged
      */
-    Trained train(int shard, ShardData data, Supplier<ReplicaState> averaged) {
+    Trained train(int shard, ShardData data, Supplier<ReplicaState> averaged, ReplicaState into) {
         return onTaskReplica(claim, (replica, device) -> {
             long start = System.nanoTime();
             ReplicaState s = averaged.get();
@@ -63,8 +65,8 @@ record RoundTask(ReplicaPool.Claim claim, TrainingPlan plan, Normalization norma
                 throw new NonFiniteLossException("round " + round + ": " + e.getMessage());
             }
             long computed = System.nanoTime();
-            float[] parameters = new float[replica.layout().size()];
-            float[] momentum = new float[replica.layout().trainableSize()];
+            float[] parameters = into != null ? into.parameters() : new float[replica.layout().size()];
+            float[] momentum = into != null ? into.momentum() : new float[replica.layout().trainableSize()];
             replica.getState(parameters, momentum);
             return new Trained(parameters, momentum, stats, device, (loaded - start) / 1e9, (computed - loaded) / 1e9);
         });

@@ -163,19 +163,28 @@ final class ShardedExchange implements StateExchange {
     /** A payload on its way to its slice's task. */
     private record Keyed(int slice, ReplicaSlice value) {}
 
+    /**
+     * Trains one replica from the gathered slices and returns its payloads, encoded one at a time as
+     * the shuffle writer asks for them: in float32 the task holds one state (the averaged arrays are
+     * reused for the trained state) plus one payload; in bfloat16 also the averaged parameters the
+     * changes are taken from.
+     */
     private static Iterator<Keyed> trainReplica(
             Iterator<ShardData> shardData, Iterator<AveragedSlice> slices, RoundTask task, StateSlices cut,
             WireFormat wire) {
         long start = System.nanoTime();
         int shard = TaskContext.getPartitionId();
         ShardData data = shardData.next();
-        float[] averaged = new float[cut.length()];
+        float[] parameters = new float[cut.parameters()];
+        float[] momentum = new float[cut.momentum()];
         long[] read = {0};
+        float[][] started = {null};
+        ReplicaState averaged = new ReplicaState(parameters, momentum);
         RoundTask.Trained t = task.train(shard, data, () -> {
             int seen = 0;
             while (slices.hasNext()) {
                 AveragedSlice s = slices.next();
-                System.arraycopy(s.values(), 0, averaged, cut.start(s.slice()), s.values().length);
+                place(s.values(), cut.start(s.slice()), parameters, momentum);
                 read[0] += 4L * s.values().length;
                 seen++;
             }
@@ -183,25 +192,45 @@ final class ShardedExchange implements StateExchange {
                 throw new IllegalStateException("shard " + shard + " received " + seen + " of " + cut.count()
                         + " slices of the averaged state");
             }
-            return new ReplicaState(Arrays.copyOf(averaged, cut.parameters()),
-                    Arrays.copyOfRange(averaged, cut.parameters(), cut.length()));
-        });
-        float[] state = concat(t.parameters(), t.momentum());
-        List<Keyed> out = new ArrayList<>(cut.count());
+            started[0] = wire == WireFormat.BFLOAT16 ? parameters.clone() : null;
+            return averaged;
+        }, wire == WireFormat.FLOAT32 ? averaged : null);
         long written = 0;
-        byte[][] payloads = new byte[cut.count()][];
         for (int j = 0; j < cut.count(); j++) {
-            payloads[j] = cut.encode(j, state, averaged, wire);
-            written += payloads[j].length;
+            written += cut.payloadBytes(j, wire);
         }
         RoundAccumulator report = new RoundAccumulator()
                 .report(t.stats(), (System.nanoTime() - start) / 1e9, t.loadSeconds(), t.computeSeconds())
                 .device(t.device())
                 .taskBytes(read[0] + written);
-        for (int j = 0; j < cut.count(); j++) {
-            out.add(new Keyed(j, new ReplicaSlice(shard, t.stats().samples(), payloads[j], j == 0 ? report : null)));
+        long weight = t.stats().samples();
+        return new Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                return next < cut.count();
+            }
+
+            @Override
+            public Keyed next() {
+                int j = next++;
+                byte[] payload = cut.encode(j, t.parameters(), t.momentum(), started[0], wire);
+                return new Keyed(j, new ReplicaSlice(shard, weight, payload, j == 0 ? report : null));
+            }
+        };
+    }
+
+    /** Copies a slice's floats into the parameter and momentum arrays, across their boundary. */
+    private static void place(float[] values, int from, float[] parameters, float[] momentum) {
+        int inParameters = Math.max(0, Math.min(values.length, parameters.length - from));
+        if (inParameters > 0) {
+            System.arraycopy(values, 0, parameters, from, inParameters);
         }
-        return out.iterator();
+        if (inParameters < values.length) {
+            System.arraycopy(values, inParameters, momentum, from + inParameters - parameters.length,
+                    values.length - inParameters);
+        }
     }
 
     private static AveragedSlice average(Iterator<ReplicaSlice> payloads, AveragedSlice previous, StateSlices cut,

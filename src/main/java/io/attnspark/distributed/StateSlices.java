@@ -207,42 +207,64 @@ public final class StateSlices implements Serializable {
 
     /**
      * Encodes a replica's floats of one slice: float32, or in {@code bfloat16} each trainable
-     * parameter's change from the average the replica started from.
+     * parameter's change from the average the replica started from. The state is given as its two
+     * parts, so no task needs a concatenated copy.
      *
      * @param slice the slice
-     * @param state the replica's state after its steps (whole)
-     * @param started the averaged state it started from (whole)
+     * @param parameters the replica's parameters after its steps
+     * @param momentum its momentum buffers
+     * @param started the averaged parameters it started from (read for bfloat16 only)
      * @param wire the format
      * @return the payload
      */
-    public byte[] encode(int slice, float[] state, float[] started, WireFormat wire) {
+    public byte[] encode(int slice, float[] parameters, float[] momentum, float[] started, WireFormat wire) {
         int from = start(slice);
-        int to = end(slice);
-        if (wire == WireFormat.FLOAT32) {
-            return pack(state, from, to);
-        }
-        List<int[]> runs = runs(slice);
-        int compressed = 0;
-        for (int[] run : runs) {
-            compressed += run[2] * (run[1] - run[0]);
-        }
-        ByteBuffer out = ByteBuffer.allocate(4 * (to - from) - 2 * compressed).order(ByteOrder.LITTLE_ENDIAN);
+        List<int[]> runs = wire == WireFormat.FLOAT32
+                ? List.of(new int[] {0, end(slice) - from, 0}) : runs(slice);
+        ByteBuffer out = ByteBuffer.allocate(payloadBytes(runs)).order(ByteOrder.LITTLE_ENDIAN);
         for (int[] run : runs) {
             int a = from + run[0];
             int n = run[1] - run[0];
-            if (run[2] == 1) {
+            if (run[2] == 1) { // trainable parameters: all below the momentum part
                 short[] changes = new short[n];
                 for (int i = 0; i < n; i++) {
-                    changes[i] = WireFormat.toBfloat16(state[a + i] - started[a + i]);
+                    changes[i] = WireFormat.toBfloat16(parameters[a + i] - started[a + i]);
                 }
                 out.asShortBuffer().put(changes);
                 out.position(out.position() + 2 * n);
             } else {
-                out.asFloatBuffer().put(state, a, n);
-                out.position(out.position() + 4 * n);
+                int inParameters = Math.max(0, Math.min(n, this.parameters - a));
+                if (inParameters > 0) {
+                    out.asFloatBuffer().put(parameters, a, inParameters);
+                    out.position(out.position() + 4 * inParameters);
+                }
+                int rest = n - inParameters;
+                if (rest > 0) {
+                    out.asFloatBuffer().put(momentum, a + inParameters - this.parameters, rest);
+                    out.position(out.position() + 4 * rest);
+                }
             }
         }
         return out.array();
+    }
+
+    /**
+     * Returns the bytes of a slice's payload.
+     *
+     * @param slice the slice
+     * @param wire the format
+     * @return 4 per float, 2 per trainable parameter in bfloat16
+     */
+    public int payloadBytes(int slice, WireFormat wire) {
+        return wire == WireFormat.FLOAT32 ? 4 * (end(slice) - start(slice)) : payloadBytes(runs(slice));
+    }
+
+    private static int payloadBytes(List<int[]> runs) {
+        int bytes = 0;
+        for (int[] run : runs) {
+            bytes += (run[2] == 1 ? 2 : 4) * (run[1] - run[0]);
+        }
+        return bytes;
     }
 
     /**
@@ -258,10 +280,7 @@ public final class StateSlices implements Serializable {
      */
     public void accumulate(int slice, byte[] payload, double weight, WireFormat wire, double[] sums) {
         List<int[]> runs = wire == WireFormat.BFLOAT16 ? runs(slice) : List.of(new int[] {0, sums.length, 0});
-        long expected = 0;
-        for (int[] run : runs) {
-            expected += (run[2] == 1 ? 2L : 4L) * (run[1] - run[0]);
-        }
+        long expected = payloadBytes(runs);
         if (payload.length != expected) {
             throw new IllegalStateException("a payload of slice " + slice + " has " + payload.length
                     + " bytes; its " + sums.length + " floats take " + expected);

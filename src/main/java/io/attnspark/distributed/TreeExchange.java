@@ -75,7 +75,7 @@ final class TreeExchange implements StateExchange {
     private static Iterator<RoundAccumulator> trainShard(
             int shard, Iterator<ShardData> shardData, Broadcast<ReplicaState> state, RoundTask task, long stateBytes) {
         long start = System.nanoTime();
-        RoundTask.Trained t = task.train(shard, shardData.next(), state::value);
+        RoundTask.Trained t = task.train(shard, shardData.next(), state::value, null); // the broadcast is shared
         return List.of(new RoundAccumulator()
                 .add(t.parameters(), t.momentum(), t.stats(), (System.nanoTime() - start) / 1e9, t.loadSeconds(),
                         t.computeSeconds())

@@ -56,8 +56,8 @@ class StateSlicesTest {
         }
         for (int j = 0; j < 4; j++) {
             double[] sums = new double[s.end(j) - s.start(j)];
-            s.accumulate(j, s.encode(j, a, null, WireFormat.FLOAT32), 3, WireFormat.FLOAT32, sums);
-            s.accumulate(j, s.encode(j, b, null, WireFormat.FLOAT32), 1, WireFormat.FLOAT32, sums);
+            s.accumulate(j, encode(s, j, a, null, WireFormat.FLOAT32), 3, WireFormat.FLOAT32, sums);
+            s.accumulate(j, encode(s, j, b, null, WireFormat.FLOAT32), 1, WireFormat.FLOAT32, sums);
             float[] avg = s.finish(j, sums, 4, null, WireFormat.FLOAT32);
             for (int i = 0; i < avg.length; i++) {
                 int k = s.start(j) + i;
@@ -75,7 +75,7 @@ class StateSlicesTest {
             started[i] = 1 + i;
             state[i] = started[i] + 0.001f * (i + 1);
         }
-        byte[] payload = s.encode(0, state, started, WireFormat.BFLOAT16);
+        byte[] payload = encode(s, 0, state, started, WireFormat.BFLOAT16);
         assertEquals(6 * 2 + 11 * 4, payload.length, "6 trainable floats at 2 bytes, 11 others at 4");
         double[] sums = new double[17];
         s.accumulate(0, payload, 1, WireFormat.BFLOAT16, sums);
@@ -107,7 +107,7 @@ class StateSlicesTest {
     void aPayloadOfTheWrongSizeIsRefusedNamingItsSlice() {
         StateSlices s = slices(2);
         float[] state = new float[17];
-        byte[] payload = s.encode(1, state, state, WireFormat.FLOAT32);
+        byte[] payload = encode(s, 1, state, state, WireFormat.FLOAT32);
         IllegalStateException shortOne = assertThrows(IllegalStateException.class,
                 () -> s.accumulate(1, java.util.Arrays.copyOf(payload, payload.length - 4), 1, WireFormat.FLOAT32,
                         new double[s.end(1) - s.start(1)]));
@@ -136,6 +136,16 @@ class StateSlicesTest {
         assertEquals(1f, average[0], "statistics stay plain averages");
         assertFalse(s.trainable(12));
         assertArrayEquals(new float[] {0.25f, -2f}, roundTrip(new float[] {0.25f, -2f}));
+    }
+
+    /** Encodes a slice of a state given whole: split into its parameter and momentum parts, as tasks hold it. */
+    private static byte[] encode(StateSlices s, int slice, float[] state, float[] started, WireFormat wire) {
+        float[] parameters = java.util.Arrays.copyOf(state, s.parameters());
+        float[] momentum = java.util.Arrays.copyOfRange(state, s.parameters(), s.length());
+        byte[] payload = s.encode(slice, parameters, momentum,
+                started == null ? null : java.util.Arrays.copyOf(started, s.parameters()), wire);
+        assertEquals(s.payloadBytes(slice, wire), payload.length);
+        return payload;
     }
 
     private static float[] roundTrip(float[] values) {
