@@ -29,16 +29,22 @@ for k in "${ks[@]}"; do
   for method in "${methods[@]}"; do
     n=$((n + 1))
     out="$run_dir/k$k-$method-$n"
-    rm -rf "$out"
+    rm -rf "$out" "$out.rss"
     echo "== 2 executors x 1 core, $images images, 1 epoch, batch $batch per replica, K = $k, sync.method = $method ${extra[*]:-}"
+    # Peak resident memory of the executor JVMs during the run, sampled every 0.5 s.
+    ( peak=0; while sleep 0.5; do
+        for pid in $(pgrep -f CoarseGrainedExecutorBackend || true); do
+          kb=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+          (( ${kb:-0} > peak )) && peak=$kb && echo "$peak" > "$out.rss"
+        done
+      done ) &
+    sampler=$!
     SPARK_MASTER="$master" jobs/submit.sh train --conf conf/train-fmnist.conf "data.table=\"$table\"" \
       "output.path=\"$out\"" "data.train-limit=$images" train.epochs=1 "train.batch-size=$batch" sync.shards=2 \
       "sync.every=$k" "sync.method=$method" checkpoint.every=1 ${extra[@]+"${extra[@]}"} 2> "$out.log" | grep '^run ' \
       || { echo "run failed; see $out.log" >&2; exit 1; }
-    # Peak resident memory of each executor JVM so far (they live for the whole script).
-    for pid in $(pgrep -f CoarseGrainedExecutorBackend || true); do
-      echo "executor $pid peak RSS: $(awk '/VmHWM/ {printf "%.0f MB", $2 / 1024}' /proc/$pid/status)"
-    done
+    kill "$sampler" 2>/dev/null || true
+    echo "largest executor RSS during the run: $(awk '{printf "%.0f MB", $1 / 1024}' "$out.rss" 2>/dev/null)"
     jobs/attnspark bench rounds --run "$out" 2>/dev/null
   done
 done

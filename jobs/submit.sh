@@ -4,6 +4,8 @@
 #   SPARK_MASTER=spark://host:7077 jobs/submit.sh train --conf conf/train-fmnist.conf [key=value ...]
 # Uses $SPARK_HOME/bin/spark-submit when there is one, else Spark's SparkSubmit class from the
 # launcher's classpath (target/lib). Extra spark-submit options: SPARK_SUBMIT_OPTS_EXTRA="--conf k=v ...".
+# The driver's heap (client mode without a Spark installation): DRIVER_MEMORY, default 2g; with
+# sync.method = tree it holds a few replica states at once (raise it for large models).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 app="$(ls "$root"/target/attnspark-*-app.jar 2>/dev/null | head -n 1 || true)"
@@ -19,6 +21,6 @@ if [[ -n "${SPARK_HOME:-}" && -x "$SPARK_HOME/bin/spark-submit" ]]; then
   exec "$SPARK_HOME/bin/spark-submit" "${args[@]}" "${extra[@]}" "$app" "$@"
 fi
 # Client mode through the SparkSubmit class: the driver is this JVM, so its options go here.
-exec java -Xmx2g @"$root/conf/jvm-spark.options" -Dlog4j.configurationFile="$root/conf/log4j2.properties" \
+exec java -Xmx"${DRIVER_MEMORY:-2g}" @"$root/conf/jvm-spark.options" -Dlog4j.configurationFile="$root/conf/log4j2.properties" \
   -cp "$root/target/lib/*" \
   org.apache.spark.deploy.SparkSubmit "${args[@]}" "${extra[@]}" "$app" "$@"
