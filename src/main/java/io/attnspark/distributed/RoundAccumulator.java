@@ -44,13 +44,11 @@ public final class RoundAccumulator implements Serializable {
             double taskSecs,
             double loadSecs,
             double computeSecs) {
+        if (parameterMean == null && replicas > 0) {
+            throw new IllegalStateException("an accumulator holds states or reports, not both");
+        }
         blend(parameters.clone(), momentum.clone(), replicaStats.samples());
-        stats = stats.plus(replicaStats);
-        replicas++;
-        taskSeconds = append(taskSeconds, taskSecs);
-        loadSeconds = append(loadSeconds, loadSecs);
-        computeSeconds = append(computeSeconds, computeSecs);
-        return this;
+        return count(replicaStats, taskSecs, loadSecs, computeSecs);
     }
 
     /**
@@ -68,6 +66,10 @@ public final class RoundAccumulator implements Serializable {
         if (parameterMean != null) {
             throw new IllegalStateException("an accumulator holds states or reports, not both");
         }
+        return count(replicaStats, taskSecs, loadSecs, computeSecs);
+    }
+
+    private RoundAccumulator count(StepStats replicaStats, double taskSecs, double loadSecs, double computeSecs) {
         stats = stats.plus(replicaStats);
         replicas++;
         taskSeconds = append(taskSeconds, taskSecs);

@@ -68,6 +68,23 @@ class TrainCommandTest {
     }
 
     @Test
+    void syncMethodSlicesAndWireAreReadAndCheckedNamingTheKey() {
+        TrainJob.Settings s = settings("sync.method=sharded", "sync.slices=3", "sync.wire=bfloat16");
+        assertEquals(io.attnspark.distributed.SyncMethod.SHARDED, s.sync().method());
+        assertEquals(3, s.sync().slices());
+        assertEquals(io.attnspark.distributed.WireFormat.BFLOAT16, s.sync().wire());
+        ConfigError method = assertThrows(ConfigError.class, () -> settings("sync.method=ring"));
+        assertTrue(method.getMessage().contains("sync.method") && method.getMessage().contains("ring"),
+                method.getMessage());
+        ConfigError wire = assertThrows(ConfigError.class, () -> settings("sync.wire=fp16"));
+        assertTrue(wire.getMessage().contains("sync.wire") && wire.getMessage().contains("fp16"), wire.getMessage());
+        ConfigError slices = assertThrows(ConfigError.class, () -> settings("sync.slices=-1"));
+        assertTrue(slices.getMessage().contains("sync.slices"), slices.getMessage());
+        ConfigError treeBf16 = assertThrows(ConfigError.class, () -> settings("sync.wire=bfloat16"));
+        assertTrue(treeBf16.getMessage().contains("sync.method = sharded"), treeBf16.getMessage());
+    }
+
+    @Test
     void badDepthAndMissingFileAreRejected() {
         assertTrue(assertThrows(ConfigError.class, () -> settings("model.depth=18")).getMessage().contains("model.depth"));
         ConfigError e = assertThrows(ConfigError.class,

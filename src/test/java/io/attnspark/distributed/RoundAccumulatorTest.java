@@ -70,4 +70,22 @@ class RoundAccumulatorTest {
     void refusesToAverageNothing() {
         assertThrows(IllegalStateException.class, () -> new RoundAccumulator().averageParameters());
     }
+
+    @Test
+    void reportsWithoutStatesMergeTheirStatisticsAndBytesAndDoNotMixWithStates() {
+        RoundAccumulator a = new RoundAccumulator().report(new StepStats(2, 1.0, 1, 0), 3, 0.1, 2).taskBytes(100);
+        RoundAccumulator b = new RoundAccumulator().report(new StepStats(6, 3.0, 3, 0), 5, 0.2, 4).taskBytes(300);
+        RoundAccumulator sum = new RoundAccumulator().merge(a).merge(new RoundAccumulator()).merge(b);
+        assertEquals(8, sum.stats().samples());
+        assertEquals(0.5, sum.stats().meanLoss());
+        assertEquals(2, sum.replicas());
+        assertArrayEquals(new double[] {3, 5}, sum.taskSeconds());
+        assertEquals(300, sum.taskBytesMax());
+        assertThrows(IllegalStateException.class, sum::averageParameters, "no states were added");
+        assertThrows(IllegalStateException.class,
+                () -> a.add(new float[] {1f}, new float[] {1f}, new StepStats(1, 0, 0, 0), 0, 0, 0));
+        RoundAccumulator withState = new RoundAccumulator().add(new float[] {1f}, new float[] {1f},
+                new StepStats(1, 0, 0, 0), 0, 0, 0);
+        assertThrows(IllegalStateException.class, () -> withState.report(new StepStats(1, 0, 0, 0), 0, 0, 0));
+    }
 }
