@@ -113,6 +113,6 @@ public final class ResultTablesFixture {
     private static Row round(String runId, int round, double epoch, Double top1) {
         return RowFactory.create(runId, round, epoch, 100L * round, 100, 0.1, 12_800L, 0.5, 0.8,
                 top1 == null ? null : 0.4, top1, top1 == null ? null : 0.99, 1.0, 0.8, 0.05, 0.05, 0.02, 0.01,
-                top1 == null ? 0.0 : 0.3, 0.7, 0.75, 0.8);
+                top1 == null ? 0.0 : 0.3, 0.7, 0.75, 0.8, 6_550_000L, 4_370_000L);
     }
 }
