@@ -25,11 +25,12 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
- * Synchronous parameter averaging on Spark. Each round the driver broadcasts the averaged state;
- * one task per shard loads it into a replica, trains {@code syncEvery} local steps on its shard,
- * and returns its state; {@code treeAggregate} sums the states weighted by samples seen, and the
- * driver divides. Momentum buffers are averaged like the parameters, so replicas are stateless
- * between rounds: a retried or relocated task computes exactly what the first attempt would have.
+ * Synchronous parameter averaging on Spark: the round loop, the same for both methods. Each round one
+ * task per shard loads the averaged state into a replica, trains {@code sync.every} local steps on its
+ * shard, and its state joins the sample-weighted average: through the driver ({@link TreeExchange})
+ * or among the executors ({@link ShardedExchange}), as {@link SyncSchedule#method()} says. Momentum
+ * buffers are averaged like the parameters, so replicas are stateless between rounds: a retried or
+ * relocated task computes exactly what the first attempt would have.
  */
 public final class DistributedTrainer {
 
