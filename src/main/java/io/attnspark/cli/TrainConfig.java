@@ -53,8 +53,12 @@ final class TrainConfig {
 
     /** The {@code data} section. */
     static DataSettings data(JobConfig c) {
+        List<Integer> size = c.getIntList("data.input-size");
+        require(size.isEmpty() || size.size() == 2, "data.input-size", size, "[] (the table's size) or [H, W]");
         return valid(() -> new DataSettings(c.getString("data.table"), c.getLong("data.train-limit"),
-                c.getLong("data.test-limit")));
+                c.getLong("data.test-limit"),
+                size.isEmpty() ? DataSettings.InputSize.TABLE : new DataSettings.InputSize(size.get(0), size.get(1)),
+                c.getInt("data.decode-threads"), DataSettings.CacheDecoded.parse(c.getString("data.cache-decoded"))));
     }
 
     /** The {@code train} section. */
@@ -70,7 +74,7 @@ final class TrainConfig {
                         c.getDouble("train.warmup-epochs")),
                 new SgdSettings(momentum, weightDecay),
                 new TrainingSettings.Augmentation(c.getInt("train.augment.crop-padding"),
-                        c.getBoolean("train.augment.flip")),
+                        c.getBoolean("train.augment.flip"), c.getBoolean("train.augment.random-resized-crop")),
                 c.getLong("train.seed"),
                 c.getInt("train.eval-batch-size")));
     }

@@ -48,40 +48,50 @@ public final class BatchAssembler {
      * @param labels {@code indices.length} labels, filled
      */
     public void assemble(ShardData shard, int[] indices, SplittableRandom random, float[] out, long[] labels) {
-        int c = shard.channels();
-        int h = shard.height();
-        int w = shard.width();
-        int plane = h * w;
-        float[] scale = new float[c];
-        float[] shift = new float[c];
-        for (int ch = 0; ch < c; ch++) {
-            scale[ch] = 1f / (255f * normalization.std()[ch]);
-            shift[ch] = -normalization.mean()[ch] / normalization.std()[ch];
-        }
+        int size = shard.imageSize();
         for (int b = 0; b < indices.length; b++) {
             int image = indices[b];
             labels[b] = shard.label(image);
-            int dy = 0;
-            int dx = 0;
-            boolean mirror = false;
-            if (augments()) {
-                if (cropPadding > 0) {
-                    dy = random.nextInt(2 * cropPadding + 1) - cropPadding;
-                    dx = random.nextInt(2 * cropPadding + 1) - cropPadding;
-                }
-                mirror = flip && random.nextBoolean();
+            place(shard.pixelArray(), image * size, shard.channels(), shard.height(), shard.width(),
+                    augments() ? random : null, out, b * size);
+        }
+    }
+
+    /**
+     * Writes one image of the input size into a batch, padded-cropped and flipped as drawn from
+     * {@code random} (in that order), or as it is when {@code random} is null.
+     *
+     * @param image the image
+     * @param random the augmentation's random source, or null for none
+     * @param out the batch
+     * @param offset where the image starts in {@code out}
+     */
+    public void write(DecodedImage image, SplittableRandom random, float[] out, int offset) {
+        place(image.pixels(), 0, image.channels(), image.height(), image.width(), augments() ? random : null, out,
+                offset);
+    }
+
+    private void place(byte[] pixels, int from, int c, int h, int w, SplittableRandom random, float[] out, int base) {
+        int plane = h * w;
+        int dy = 0;
+        int dx = 0;
+        boolean mirror = false;
+        if (random != null) {
+            if (cropPadding > 0) {
+                dy = random.nextInt(2 * cropPadding + 1) - cropPadding;
+                dx = random.nextInt(2 * cropPadding + 1) - cropPadding;
             }
-            int base = b * c * plane;
-            for (int ch = 0; ch < c; ch++) {
-                for (int y = 0; y < h; y++) {
-                    int sy = y + dy;
-                    for (int x = 0; x < w; x++) {
-                        int sx = (mirror ? w - 1 - x : x) + dx;
-                        int v = (sy < 0 || sy >= h || sx < 0 || sx >= w)
-                                ? 0
-                                : shard.pixel(image, ch * plane + sy * w + sx);
-                        out[base + ch * plane + y * w + x] = v * scale[ch] + shift[ch];
-                    }
+            mirror = flip && random.nextBoolean();
+        }
+        for (int ch = 0; ch < c; ch++) {
+            float scale = 1f / (255f * normalization.std()[ch]);
+            float shift = -normalization.mean()[ch] / normalization.std()[ch];
+            for (int y = 0; y < h; y++) {
+                int sy = y + dy;
+                for (int x = 0; x < w; x++) {
+                    int sx = (mirror ? w - 1 - x : x) + dx;
+                    int v = (sy < 0 || sy >= h || sx < 0 || sx >= w) ? 0 : pixels[from + ch * plane + sy * w + sx] & 0xFF;
+                    out[base + ch * plane + y * w + x] = v * scale + shift;
                 }
             }
         }

@@ -1,14 +1,14 @@
 package io.attnspark.data;
 
-import java.io.Serializable;
 import java.util.Locale;
+import java.util.SplittableRandom;
 
 /**
  * The decoded images of one shard, kept as uint8 pixels (CHW per image, images one after another)
  * so that a shard is decoded once per job and costs one byte per pixel in memory. Batches are
  * normalised to floats only when they are assembled.
  */
-public final class ShardData implements Serializable {
+public final class ShardData implements ImageShard {
 
     private static final long serialVersionUID = 1L;
 
@@ -102,6 +102,7 @@ public final class ShardData implements Serializable {
      *
      * @return the count
      */
+    @Override
     public int size() {
         return labels.length;
     }
@@ -148,8 +149,63 @@ public final class ShardData implements Serializable {
      * @param i the image index
      * @return its label
      */
+    @Override
     public int label(int i) {
         return labels[i];
+    }
+
+    /**
+     * Returns the pixels of all images, CHW per image, images one after another.
+     *
+     * @return the array itself (not a copy)
+     */
+    byte[] pixelArray() {
+        return pixels;
+    }
+
+    /**
+     * Returns a maker of batches: padded crops and flips of the images as they are when the input has
+     * their size, else views (random-resized crops, or resized and centre-cropped) of the decoded pixels.
+     *
+     * @param input the pipeline; its channels must be this shard's
+     * @return the batch maker
+     * @throws IllegalArgumentException if the channels differ
+     */
+    @Override
+    public BatchMaker batches(InputPipeline input) {
+        if (input.channels() != channels) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "decoded images of %dx%dx%d cannot feed an input of %s", channels, height, width, input.describe()));
+        }
+        if (input.height() != height || input.width() != width || input.randomResizedCrop()) {
+            return new ViewedBatches(this, this::image, input);
+        }
+        BatchAssembler training = new BatchAssembler(input.normalization(), input.cropPadding(), input.flip());
+        BatchAssembler plain = new BatchAssembler(input.normalization(), 0, false);
+        return new BatchMaker() {
+            @Override
+            public void trainBatch(int[] indices, long seed, float[] out, long[] labels) {
+                training.assemble(ShardData.this, indices, new SplittableRandom(seed), out, labels);
+            }
+
+            @Override
+            public void evalBatch(int[] indices, float[] out, long[] labels) {
+                plain.assemble(ShardData.this, indices, null, out, labels);
+            }
+        };
+    }
+
+    /**
+     * Returns one image, copied out.
+     *
+     * @param i the image index
+     * @return the image
+     */
+    public DecodedImage image(int i) {
+        int size = imageSize();
+        byte[] copy = new byte[size];
+        System.arraycopy(pixels, i * size, copy, 0, size);
+        return new DecodedImage(channels, height, width, copy);
     }
 
     /**

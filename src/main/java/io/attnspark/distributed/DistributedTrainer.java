@@ -1,8 +1,9 @@
 package io.attnspark.distributed;
 
 import ai.djl.Device;
+import io.attnspark.data.InputPipeline;
 import io.attnspark.data.Normalization;
-import io.attnspark.data.ShardData;
+import io.attnspark.data.ImageShard;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.model.ParameterLayout;
 import io.attnspark.stats.Medians;
@@ -99,7 +100,7 @@ public final class DistributedTrainer {
     private final JavaSparkContext jsc;
     private final ModelSpec spec;
     private final TrainingPlan plan;
-    private final Normalization normalization;
+    private final InputPipeline input;
     private final SyncSchedule sync;
     private final ParameterLayout layout;
     private final int evalBatchSize;
@@ -132,10 +133,31 @@ public final class DistributedTrainer {
      */
     public DistributedTrainer(
             JavaSparkContext jsc, ModelSpec spec, TrainingPlan plan, SyncSchedule sync, int evalBatchSize) {
+        this(jsc, spec, plan, sync, evalBatchSize, InputPipeline.fixed(new Normalization(spec.mean(), spec.std()),
+                spec.inputChannels(), spec.imageHeight(), spec.imageWidth(), plan.cropPadding(), plan.flip()));
+    }
+
+    /**
+     * Creates a trainer whose shards feed the model through the given pipeline.
+     *
+     * @param jsc the Spark context
+     * @param spec the model
+     * @param plan per-replica training settings
+     * @param sync when to average and how to combine
+     * @param evalBatchSize images per forward pass when evaluating
+     * @param input how the shards' images become the model's input (its size must be the model's)
+     */
+    public DistributedTrainer(JavaSparkContext jsc, ModelSpec spec, TrainingPlan plan, SyncSchedule sync,
+            int evalBatchSize, InputPipeline input) {
+        if (input.channels() != spec.inputChannels() || input.height() != spec.imageHeight()
+                || input.width() != spec.imageWidth()) {
+            throw new IllegalArgumentException("the input pipeline (" + input.describe() + ") does not give the model's"
+                    + " input " + spec.inputChannels() + "x" + spec.imageHeight() + "x" + spec.imageWidth());
+        }
         this.jsc = jsc;
         this.spec = spec;
         this.plan = plan;
-        this.normalization = new Normalization(spec.mean(), spec.std());
+        this.input = input;
         this.sync = sync;
         this.evalBatchSize = evalBatchSize;
         try (Replica probe = Replica.create(spec, Device.cpu())) {
@@ -164,8 +186,8 @@ public final class DistributedTrainer {
      * @return the final parameters and per-round metrics
      */
     public TrainingResult train(
-            JavaRDD<ShardData> trainShards,
-            JavaRDD<ShardData> testShards,
+            JavaRDD<? extends ImageShard> trainShards,
+            JavaRDD<? extends ImageShard> testShards,
             float[] initialParameters,
             long totalSteps,
             int stepsPerEpoch,
@@ -179,8 +201,8 @@ public final class DistributedTrainer {
      * round's and evaluation's jobs run through a guard that stops the run when an executor dies in
      * native code.
      *
-     * @param trainShards cached shards, partition i = shard i
-     * @param testShards cached evaluation shards, or null for no evaluation
+     * @param trainData cached shards, partition i = shard i
+     * @param testData cached evaluation shards, or null for no evaluation
      * @param start where to start
      * @param totalSteps local steps per replica in the whole run
      * @param stepsPerEpoch local steps per replica and epoch (for evaluation and the epoch column)
@@ -192,14 +214,16 @@ public final class DistributedTrainer {
      * @throws NativeCrashException when an executor running the run's tasks died in native code
      */
     public TrainingResult train(
-            JavaRDD<ShardData> trainShards,
-            JavaRDD<ShardData> testShards,
+            JavaRDD<? extends ImageShard> trainData,
+            JavaRDD<? extends ImageShard> testData,
             TrainingState start,
             long totalSteps,
             int stepsPerEpoch,
             RoundListener listener,
             Checkpointing checkpoints,
             NativeCrashGuard guard) {
+        JavaRDD<ImageShard> trainShards = ShardedTable.asImageShards(trainData);
+        JavaRDD<ImageShard> testShards = testData == null ? null : ShardedTable.asImageShards(testData);
         int totalRounds = sync.rounds(totalSteps);
         List<RoundMetrics> rounds = new ArrayList<>(start.rounds());
         long startNanos = System.nanoTime() - (long) (start.elapsedSeconds() * 1e9);
@@ -214,7 +238,7 @@ public final class DistributedTrainer {
                 String roundName = String.format(Locale.ROOT, "round %d/%d", round + 1, totalRounds);
                 boolean checkpointDue = checkpoints.isDue(round, totalRounds);
                 String staged = checkpointDue ? checkpoints.sink().stage() : null;
-                RoundTask task = new RoundTask(claim(), plan, normalization, round, from, to);
+                RoundTask task = new RoundTask(claim(), plan, input, round, from, to);
                 StateExchange.Round done =
                         guarded(guard, roundName, () -> exchange.round(trainShards, task, staged));
                 RoundAccumulator sum = done.sum();
@@ -228,7 +252,7 @@ public final class DistributedTrainer {
                 if (epochEnds && testShards != null) {
                     long evalStart = System.nanoTime();
                     test = guarded(guard, "the evaluation after " + roundName,
-                            () -> exchange.evaluate(testShards, claim(), normalization, evalBatchSize, sync.treeDepth()));
+                            () -> exchange.evaluate(testShards, claim(), input, evalBatchSize, sync.treeDepth()));
                     evalSeconds = seconds(evalStart);
                 }
                 RoundMetrics metrics = metrics(new RoundMetrics.Progress(round, (double) to / stepsPerEpoch, from,
@@ -252,7 +276,7 @@ public final class DistributedTrainer {
         }
     }
 
-    private StateExchange exchange(TrainingState start, JavaRDD<ShardData> trainShards) {
+    private StateExchange exchange(TrainingState start, JavaRDD<ImageShard> trainShards) {
         if (sync.method() == SyncMethod.SHARDED) {
             StateSlices slicing = new StateSlices(layout, sync.slicesFor(trainShards.getNumPartitions()));
             return new ShardedExchange(jsc, sync, slicing, start);
@@ -299,8 +323,8 @@ public final class DistributedTrainer {
      * @param parameters flat parameters
      * @return the sums over all images
      */
-    public StepStats evaluate(JavaRDD<ShardData> testShards, float[] parameters) {
-        return TreeExchange.evaluate(jsc, testShards, parameters, claim(), normalization, evalBatchSize,
+    public StepStats evaluate(JavaRDD<? extends ImageShard> testShards, float[] parameters) {
+        return TreeExchange.evaluate(jsc, ShardedTable.asImageShards(testShards), parameters, claim(), input, evalBatchSize,
                 sync.treeDepth());
     }
 

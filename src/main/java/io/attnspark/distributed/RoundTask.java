@@ -1,8 +1,8 @@
 package io.attnspark.distributed;
 
 import ai.djl.Device;
-import io.attnspark.data.Normalization;
-import io.attnspark.data.ShardData;
+import io.attnspark.data.InputPipeline;
+import io.attnspark.data.ImageShard;
 import io.attnspark.train.NonFiniteLossException;
 import io.attnspark.train.Replica;
 import io.attnspark.train.ShardTrainer;
@@ -20,12 +20,12 @@ import org.apache.spark.TaskContext;
  *
  * @param claim what the executor's replica pool is asked for
  * @param plan per-replica training settings
- * @param normalization the images' normalisation
+ * @param input how images become input
  * @param round the round, from 0 (for messages)
  * @param from the first local step
  * @param to one past the last local step
  */
-record RoundTask(ReplicaPool.Claim claim, TrainingPlan plan, Normalization normalization, int round, long from, long to)
+record RoundTask(ReplicaPool.Claim claim, TrainingPlan plan, InputPipeline input, int round, long from, long to)
         implements Serializable {
 
     /**
@@ -52,7 +52,7 @@ record RoundTask(ReplicaPool.Claim claim, TrainingPlan plan, Normalization norma
      * @return the replica's state and statistics
      * @throws NonFiniteLossException naming the round and shard when the loss diverged
      */
-    Trained train(int shard, ShardData data, Supplier<ReplicaState> averaged, ReplicaState into) {
+    Trained train(int shard, ImageShard data, Supplier<ReplicaState> averaged, ReplicaState into) {
         return onTaskReplica(claim, (replica, device) -> {
             long start = System.nanoTime();
             ReplicaState s = averaged.get();
@@ -60,7 +60,7 @@ record RoundTask(ReplicaPool.Claim claim, TrainingPlan plan, Normalization norma
             long loaded = System.nanoTime();
             StepStats stats;
             try {
-                stats = new ShardTrainer(data, shard, plan, normalization).train(replica, from, to);
+                stats = new ShardTrainer(data, shard, plan, input).train(replica, from, to);
             } catch (NonFiniteLossException e) {
                 throw new NonFiniteLossException("round " + round + ": " + e.getMessage());
             }
@@ -78,18 +78,18 @@ record RoundTask(ReplicaPool.Claim claim, TrainingPlan plan, Normalization norma
      * @param claim what the pool is asked for
      * @param data the shard
      * @param parameters the flat parameters to evaluate
-     * @param normalization the images' normalisation
+     * @param input how images become input
      * @param batch images per forward pass
      * @return the sums over the shard
      */
     static StepStats evaluate(
-            ReplicaPool.Claim claim, ShardData data, Supplier<float[]> parameters, Normalization normalization, int batch) {
+            ReplicaPool.Claim claim, ImageShard data, Supplier<float[]> parameters, InputPipeline input, int batch) {
         if (data.size() == 0) {
             return StepStats.EMPTY;
         }
         return onTaskReplica(claim, (replica, device) -> {
             replica.setState(parameters.get(), null);
-            return ShardTrainer.evaluate(replica, data, normalization, batch);
+            return ShardTrainer.evaluate(replica, data, input, batch);
         });
     }
 

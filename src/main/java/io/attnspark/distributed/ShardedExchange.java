@@ -1,7 +1,7 @@
 package io.attnspark.distributed;
 
-import io.attnspark.data.Normalization;
-import io.attnspark.data.ShardData;
+import io.attnspark.data.InputPipeline;
+import io.attnspark.data.ImageShard;
 import io.attnspark.train.StepStats;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
@@ -154,7 +154,7 @@ final class ShardedExchange implements StateExchange {
     }
 
     @Override
-    public Round round(JavaRDD<ShardData> trainShards, RoundTask task, String checkpointFolder) {
+    public Round round(JavaRDD<ImageShard> trainShards, RoundTask task, String checkpointFolder) {
         int replicas = trainShards.getNumPartitions();
         StateSlices cut = slicing;
         WireFormat format = wire;
@@ -199,11 +199,11 @@ final class ShardedExchange implements StateExchange {
      * changes are taken from.
      */
     private static Iterator<Keyed> trainReplica(
-            Iterator<ShardData> shardData, Iterator<AveragedSlice> slices, RoundTask task, StateSlices cut,
+            Iterator<ImageShard> shardData, Iterator<AveragedSlice> slices, RoundTask task, StateSlices cut,
             WireFormat wire) {
         long start = System.nanoTime();
         int shard = TaskContext.getPartitionId();
-        ShardData data = shardData.next();
+        ImageShard data = shardData.next();
         float[] parameters = new float[cut.parameters()];
         float[] momentum = new float[cut.momentum()];
         long[] read = {0};
@@ -299,13 +299,13 @@ final class ShardedExchange implements StateExchange {
     }
 
     @Override
-    public StepStats evaluate(JavaRDD<ShardData> testShards, ReplicaPool.Claim claim, Normalization normalization,
+    public StepStats evaluate(JavaRDD<ImageShard> testShards, ReplicaPool.Claim claim, InputPipeline input,
             int batch, int treeDepth) {
         StateSlices cut = slicing;
         JavaRDD<AveragedSlice> gathered = WholeState.gathered(jsc, current, testShards.getNumPartitions());
         return testShards
                 .zipPartitions(gathered, (shards, slices) -> {
-                    ShardData data = shards.next();
+                    ImageShard data = shards.next();
                     float[] parameters = new float[cut.parameters()];
                     slices.forEachRemaining(s -> {
                         int from = cut.start(s.slice());
@@ -314,7 +314,7 @@ final class ShardedExchange implements StateExchange {
                                     .get(parameters, from, Math.min(s.length(), parameters.length - from));
                         }
                     });
-                    return List.of(RoundTask.evaluate(claim, data, () -> parameters, normalization, batch)).iterator();
+                    return List.of(RoundTask.evaluate(claim, data, () -> parameters, input, batch)).iterator();
                 })
                 .treeReduce(StepStats::plus, treeDepth);
     }

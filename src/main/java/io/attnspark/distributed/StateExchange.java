@@ -1,7 +1,7 @@
 package io.attnspark.distributed;
 
-import io.attnspark.data.Normalization;
-import io.attnspark.data.ShardData;
+import io.attnspark.data.InputPipeline;
+import io.attnspark.data.ImageShard;
 import io.attnspark.train.StepStats;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
@@ -32,19 +32,19 @@ interface StateExchange extends AutoCloseable {
      *     or null when no checkpoint is due (the {@code tree} exchange ignores it)
      * @return the round
      */
-    Round round(JavaRDD<ShardData> trainShards, RoundTask task, String checkpointFolder);
+    Round round(JavaRDD<ImageShard> trainShards, RoundTask task, String checkpointFolder);
 
     /**
      * Evaluates the current average on the evaluation shards.
      *
      * @param testShards the cached shards
      * @param claim what the executors' pools are asked for
-     * @param normalization the images' normalisation
+     * @param input how images become input
      * @param batch images per forward pass
      * @param treeDepth depth of the {@code treeReduce} of the statistics
      * @return sums over all images
      */
-    StepStats evaluate(JavaRDD<ShardData> testShards, ReplicaPool.Claim claim, Normalization normalization, int batch,
+    StepStats evaluate(JavaRDD<ImageShard> testShards, ReplicaPool.Claim claim, InputPipeline input, int batch,
             int treeDepth);
 
     /**

@@ -1,8 +1,9 @@
 package io.attnspark.distributed;
 
 import io.attnspark.data.BadInputException;
+import io.attnspark.data.ImageShard;
+import io.attnspark.data.InputPipeline;
 import io.attnspark.data.Normalization;
-import io.attnspark.data.ShardData;
 import io.attnspark.model.Architecture;
 import io.attnspark.model.ModelArtifact;
 import io.attnspark.model.ModelFacts;
@@ -135,8 +136,8 @@ public final class TrainJob {
         List<String> classNames = data.classNames();
         Normalization normalization = data.normalization();
         ShardSummary first = data.imageShape();
-        JavaRDD<ShardData> trainShards = data.trainShards();
-        JavaRDD<ShardData> testShards = data.testShards();
+        JavaRDD<ImageShard> trainShards = data.trainShards();
+        JavaRDD<ImageShard> testShards = data.testShards();
         int smallest = data.smallestShard();
 
         Architecture m = s.model();
@@ -149,10 +150,15 @@ public final class TrainJob {
         TrainingPlan plan = new TrainingPlan(t.batchSize(), t.seed(),
                 new LearningRateSchedule(t.learningRate().peak(), warmup, totalSteps, t.learningRate().last()),
                 t.sgd(), t.augment().cropPadding(), t.augment().flip());
-        DistributedTrainer trainer = new DistributedTrainer(jsc, spec, plan, s.sync(), t.evalBatchSize());
+        InputPipeline input = new InputPipeline(normalization, first.channels(), first.height(), first.width(),
+                t.augment().cropPadding(), t.augment().flip(), t.augment().randomResizedCrop(),
+                s.data().decodeThreads());
+        DistributedTrainer trainer = new DistributedTrainer(jsc, spec, plan, s.sync(), t.evalBatchSize(), input);
         checkDriverResults(jsc, trainer, s.sync(), shards);
         Checkpoints checkpoints = new Checkpoints(s.output() + "/checkpoints", jsc.hadoopConfiguration(), s.checkpoint().keep());
-        String fingerprint = fingerprint(spec, plan, shards, totalSteps, trainImages) + " " + s.sync().fingerprint();
+        String fingerprint = fingerprint(spec, plan, shards, totalSteps, trainImages) + " " + s.sync().fingerprint()
+                + (t.augment().randomResizedCrop() ? " random-resized-crop" : "")
+                + (data.decodedOnce() ? "" : " decoded-per-epoch");
         java.util.Optional<Checkpoints.Saved> saved = checkpoints.latest();
         if (saved.isPresent() && !s.checkpoint().resume()) {
             throw new BadInputException("checkpoints of an earlier run exist under " + s.output()

@@ -64,8 +64,10 @@ public record TrainingSettings(
      *
      * @param cropPadding random-crop padding in pixels, 0 for none
      * @param flip random horizontal flips
+     * @param randomResizedCrop torchvision's random-resized crops (scale [0.08, 1], ratio [3/4, 4/3]) of
+     *     images decoded per epoch
      */
-    public record Augmentation(int cropPadding, boolean flip) implements Serializable {
+    public record Augmentation(int cropPadding, boolean flip, boolean randomResizedCrop) implements Serializable {
 
         /**
          * Validates the augmentation.
@@ -74,6 +76,16 @@ public record TrainingSettings(
          */
         public Augmentation {
             require(cropPadding >= 0, "train.augment.crop-padding", cropPadding, ">= 0");
+        }
+
+        /**
+         * Padded crops and flips only, as before random-resized crops existed.
+         *
+         * @param cropPadding random-crop padding in pixels, 0 for none
+         * @param flip random horizontal flips
+         */
+        public Augmentation(int cropPadding, boolean flip) {
+            this(cropPadding, flip, false);
         }
     }
 }

@@ -1,7 +1,7 @@
 package io.attnspark.distributed;
 
-import io.attnspark.data.Normalization;
-import io.attnspark.data.ShardData;
+import io.attnspark.data.InputPipeline;
+import io.attnspark.data.ImageShard;
 import io.attnspark.train.StepStats;
 import java.util.Iterator;
 import java.util.List;
@@ -42,7 +42,7 @@ final class TreeExchange implements StateExchange {
     }
 
     @Override
-    public Round round(JavaRDD<ShardData> trainShards, RoundTask task, String checkpointFolder) {
+    public Round round(JavaRDD<ImageShard> trainShards, RoundTask task, String checkpointFolder) {
         long start = System.nanoTime();
         Broadcast<ReplicaState> state = jsc.broadcast(new ReplicaState(parameters, momentum));
         double broadcastSeconds = (System.nanoTime() - start) / 1e9;
@@ -73,7 +73,7 @@ final class TreeExchange implements StateExchange {
     }
 
     private static Iterator<RoundAccumulator> trainShard(
-            int shard, Iterator<ShardData> shardData, Broadcast<ReplicaState> state, RoundTask task, long stateBytes) {
+            int shard, Iterator<ImageShard> shardData, Broadcast<ReplicaState> state, RoundTask task, long stateBytes) {
         long start = System.nanoTime();
         RoundTask.Trained t = task.train(shard, shardData.next(), state::value, null); // the broadcast is shared
         return List.of(new RoundAccumulator()
@@ -101,18 +101,18 @@ final class TreeExchange implements StateExchange {
     }
 
     @Override
-    public StepStats evaluate(JavaRDD<ShardData> testShards, ReplicaPool.Claim claim, Normalization normalization,
+    public StepStats evaluate(JavaRDD<ImageShard> testShards, ReplicaPool.Claim claim, InputPipeline input,
             int batch, int treeDepth) {
-        return evaluate(jsc, testShards, parameters, claim, normalization, batch, treeDepth);
+        return evaluate(jsc, testShards, parameters, claim, input, batch, treeDepth);
     }
 
     /** Evaluates parameters held on the driver: broadcast, one task per shard, {@code treeReduce}. */
-    static StepStats evaluate(JavaSparkContext jsc, JavaRDD<ShardData> testShards, float[] parameters,
-            ReplicaPool.Claim claim, Normalization normalization, int batch, int treeDepth) {
+    static StepStats evaluate(JavaSparkContext jsc, JavaRDD<ImageShard> testShards, float[] parameters,
+            ReplicaPool.Claim claim, InputPipeline input, int batch, int treeDepth) {
         Broadcast<float[]> state = jsc.broadcast(parameters);
         try {
             return testShards
-                    .map(data -> RoundTask.evaluate(claim, data, state::value, normalization, batch))
+                    .map(data -> RoundTask.evaluate(claim, data, state::value, input, batch))
                     .treeReduce(StepStats::plus, treeDepth);
         } finally {
             state.destroy(false);
