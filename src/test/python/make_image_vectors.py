@@ -92,7 +92,7 @@ def ycck_jpeg(cmyk):
     """A YCCK JPEG (Adobe transform 2) from the JDK's writer, which Pillow cannot produce."""
     h, w, _ = cmyk.shape
     src = r'''
-import java.awt.image.*; import java.io.*; import javax.imageio.*; import javax.imageio.metadata.*;
+import java.awt.color.ColorSpace; import java.awt.image.*; import java.io.*; import javax.imageio.*; import javax.imageio.metadata.*;
 import javax.imageio.stream.*; import org.w3c.dom.*;
 public class Ycck { public static void main(String[] a) throws Exception {
   int w = Integer.parseInt(a[0]), h = Integer.parseInt(a[1]);
@@ -102,11 +102,14 @@ public class Ycck { public static void main(String[] a) throws Exception {
   ImageWriter wr = ImageIO.getImageWritersByFormatName("jpeg").next();
   ImageWriteParam p = wr.getDefaultWriteParam();
   p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT); p.setCompressionQuality(0.95f);
-  IIOMetadata m = wr.getDefaultImageMetadata(null, p);
+  // The writer's default metadata for four interleaved bands; an Adobe marker with transform 2 makes it YCCK.
+  ImageTypeSpecifier t = ImageTypeSpecifier.createInterleaved(ColorSpace.getInstance(ColorSpace.CS_sRGB),
+      new int[] {0, 1, 2, 3}, DataBuffer.TYPE_BYTE, true, false);
+  IIOMetadata m = wr.getDefaultImageMetadata(t, p);
   IIOMetadataNode root = (IIOMetadataNode) m.getAsTree("javax_imageio_jpeg_image_1.0");
   Node markers = root.getElementsByTagName("markerSequence").item(0);
   IIOMetadataNode adobe = new IIOMetadataNode("app14Adobe"); adobe.setAttribute("transform", "2");
-  markers.appendChild(adobe);
+  markers.insertBefore(adobe, markers.getFirstChild());
   m.setFromTree("javax_imageio_jpeg_image_1.0", root);
   ByteArrayOutputStream out = new ByteArrayOutputStream();
   try (ImageOutputStream o = ImageIO.createImageOutputStream(out)) { wr.setOutput(o);
