@@ -4,6 +4,7 @@ import io.attnspark.score.PredictionsTable;
 import io.attnspark.score.ScoreJob;
 import io.attnspark.score.ScoringInput;
 import io.attnspark.score.ScoringModel;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -47,6 +48,12 @@ public final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--image-col", description = "The table's image column, PNG or JPEG bytes (default: ${DEFAULT-VALUE}).")
     String imageColumn = "image";
 
+    @Option(names = "--input-size", paramLabel = "H,W", split = ",",
+            description = "Resize each image's shorter side to input / 0.875 and centre-crop it to H x W, which must be"
+                    + " the model's input size (torchvision's evaluation view), so images of any size score;"
+                    + " without it, images must have the model's size.")
+    List<Integer> inputSize;
+
     @Option(names = "--partitions",
             description = "Scoring tasks; 0: the input's partitions, at least the default parallelism (default: ${DEFAULT-VALUE}).")
     int partitions = 0;
@@ -65,6 +72,12 @@ public final class ScoreCommand implements Callable<Integer> {
         } else if (topK > classes) {
             throw new ConfigError(String.format(Locale.ROOT, "--top-k = %d is invalid: model %s has %d classes",
                     topK, scoring.id(), classes));
+        }
+        if (inputSize != null && (inputSize.get(0) != scoring.spec().imageHeight()
+                || inputSize.get(1) != scoring.spec().imageWidth())) {
+            throw new ConfigError(String.format(Locale.ROOT,
+                    "--input-size = %d,%d is invalid: model %s takes %dx%d images; give that size", inputSize.get(0),
+                    inputSize.get(1), scoring.id(), scoring.spec().imageHeight(), scoring.spec().imageWidth()));
         }
         ScoreJob.Outcome o = new ScoreJob(spark, settings).run(scoring);
         PredictionsTable.Counts w = o.written();
@@ -93,8 +106,10 @@ public final class ScoreCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ConfigError("--input-format = " + inputFormat + " is invalid: " + e.getMessage());
         }
-        return new ScoreJob.Settings(input, format, idColumn, imageColumn, out, topK == null ? DEFAULT_TOP_K : topK,
-                batchSize, partitions);
+        require(inputSize == null || (inputSize.size() == 2 && inputSize.get(0) >= 1 && inputSize.get(1) >= 1),
+                "--input-size", inputSize, "H,W with H, W >= 1");
+        return new ScoreJob.Settings(input, format, new ScoreJob.Columns(idColumn, imageColumn), out,
+                topK == null ? DEFAULT_TOP_K : topK, batchSize, partitions, inputSize != null);
     }
 
     private static void require(boolean ok, String option, Object value, String valid) {

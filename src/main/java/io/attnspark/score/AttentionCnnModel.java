@@ -12,6 +12,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Model;
+import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
@@ -58,6 +59,7 @@ public final class AttentionCnnModel extends Model<AttentionCnnModel> implements
     private final Param<String> idCol;
     private final IntParam topK;
     private final IntParam batchSize;
+    private final BooleanParam resizeToInput;
 
     /**
      * Wraps a model with a random uid and the default params.
@@ -89,7 +91,11 @@ public final class AttentionCnnModel extends Model<AttentionCnnModel> implements
         setDefault(outputCol, "prediction");
         setDefault(idCol, "id");
         setDefault(topK, Math.min(5, model.spec().classes()));
+        this.resizeToInput = new BooleanParam(this, "resizeToInput", "resize each image's shorter side to input / 0.875"
+                + " and centre-crop it to the model's input (torchvision's evaluation view); if false, images must"
+                + " have the model's input size");
         setDefault(batchSize, 128);
+        setDefault(resizeToInput, false);
     }
 
     /** {@inheritDoc} */
@@ -233,6 +239,35 @@ public final class AttentionCnnModel extends Model<AttentionCnnModel> implements
     }
 
     /**
+     * Whether images are resized and centre-cropped to the model's input.
+     *
+     * @return the param
+     */
+    public BooleanParam resizeToInput() {
+        return resizeToInput;
+    }
+
+    /**
+     * Returns whether images are resized to the model's input.
+     *
+     * @return the value
+     */
+    public boolean getResizeToInput() {
+        return (Boolean) getOrDefault(resizeToInput);
+    }
+
+    /**
+     * Sets whether images are resized and centre-cropped to the model's input.
+     *
+     * @param value true to resize images of any size
+     * @return this
+     */
+    public AttentionCnnModel setResizeToInput(boolean value) {
+        set(resizeToInput, value);
+        return this;
+    }
+
+    /**
      * Checks the input column (present, binary), the output column (absent) and top-k (at most
      * the model's classes), and appends the output column.
      *
@@ -275,21 +310,22 @@ public final class AttentionCnnModel extends Model<AttentionCnnModel> implements
         String id = model.id();
         int k = getTopK();
         int batch = getBatchSize();
+        boolean resize = getResizeToInput();
         int imageIndex = schema.fieldIndex(getInputCol());
         int idIndex = Arrays.asList(schema.fieldNames()).indexOf(getIdCol());
-        MapPartitionsFunction<Row, Row> score = rows -> scorePartition(rows, shared, id, k, batch, imageIndex, idIndex);
+        MapPartitionsFunction<Row, Row> score = rows -> scorePartition(rows, shared, id, k, batch, resize, imageIndex, idIndex);
         return dataset.toDF().mapPartitions(score, Encoders.row(outSchema));
     }
 
     private static Iterator<Row> scorePartition(Iterator<Row> rows, Broadcast<ScoringModel> shared, String modelId,
-            int topK, int batchSize, int imageIndex, int idIndex) {
+            int topK, int batchSize, boolean resize, int imageIndex, int idIndex) {
         TaskContext task = TaskContext.get();
         TorchRuntime.useIntraOpThreads(DeviceAssignment.threadsForTask(task));
         Device device = DeviceAssignment.forTask(task);
         LoadedModels.Handle handle = LoadedModels.acquire(modelId, device, shared::value);
         BatchScorer scorer;
         try {
-            scorer = new BatchScorer(handle, modelId, topK, batchSize);
+            scorer = new BatchScorer(handle, modelId, topK, batchSize, resize);
         } catch (RuntimeException e) {
             handle.close();
             throw e;

@@ -2,7 +2,8 @@ package io.attnspark.score;
 
 import io.attnspark.data.BadInputException;
 import io.attnspark.data.DecodedImage;
-import io.attnspark.data.PngCodec;
+import io.attnspark.data.ImageDecoder;
+import io.attnspark.data.InputViews;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.train.Replica;
 import java.util.ArrayDeque;
@@ -29,6 +30,7 @@ final class BatchScorer implements AutoCloseable {
     private final ModelSpec spec;
     private final int topK;
     private final int batchSize;
+    private final boolean resize;
     private final int imageFloats;
     private final float[] scale;
     private final float[] shift;
@@ -42,8 +44,9 @@ final class BatchScorer implements AutoCloseable {
      * @param modelId the model id written to every row
      * @param topK classes per row, 1..classes
      * @param batchSize images per forward pass
+     * @param resize whether images are resized and centre-cropped to the model's input
      */
-    BatchScorer(LoadedModels.Handle model, String modelId, int topK, int batchSize) {
+    BatchScorer(LoadedModels.Handle model, String modelId, int topK, int batchSize, boolean resize) {
         this.model = model;
         this.modelId = modelId;
         this.spec = model.replica().spec();
@@ -56,6 +59,7 @@ final class BatchScorer implements AutoCloseable {
         }
         this.topK = topK;
         this.batchSize = batchSize;
+        this.resize = resize;
         this.imageFloats = spec.inputChannels() * spec.imageHeight() * spec.imageWidth();
         this.batch = new float[batchSize * imageFloats];
         int channels = spec.inputChannels();
@@ -140,11 +144,17 @@ final class BatchScorer implements AutoCloseable {
         if (row.isNullAt(imageIndex)) {
             throw new BadInputException(name + " has no image (null)");
         }
-        DecodedImage image = PngCodec.decode((byte[]) row.get(imageIndex), name);
+        byte[] bytes = (byte[]) row.get(imageIndex);
+        if (resize) {
+            return InputViews.eval(ImageDecoder.decode(bytes, name, spec.inputChannels()), spec.imageHeight(),
+                    spec.imageWidth());
+        }
+        DecodedImage image = ImageDecoder.decode(bytes, name);
         if (image.channels() != spec.inputChannels() || image.height() != spec.imageHeight()
                 || image.width() != spec.imageWidth()) {
             throw new BadInputException(String.format(Locale.ROOT,
-                    "%s is a %dx%dx%d image (channels x height x width) but model %s takes %dx%dx%d",
+                    "%s is a %dx%dx%d image (channels x height x width) but model %s takes %dx%dx%d"
+                            + " (score with --input-size to resize and centre-crop images of other sizes)",
                     name, image.channels(), image.height(), image.width(), modelId,
                     spec.inputChannels(), spec.imageHeight(), spec.imageWidth()));
         }

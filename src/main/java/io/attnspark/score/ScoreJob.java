@@ -33,16 +33,52 @@ public final class ScoreJob {
      *
      * @param input a table or folder
      * @param format how to read it
-     * @param idColumn the table's id column
-     * @param imageColumn the table's image column
+     * @param columns the table's id and image columns
      * @param out the predictions table
      * @param topK classes per row
      * @param batchSize images per forward pass
      * @param partitions tasks to score with; 0: the input's partitions, at least the default
      *     parallelism
+     * @param resize whether each image is resized and centre-cropped to the model's input
+     *     (torchvision's evaluation view), so images of any size score; else they must have that size
      */
-    public record Settings(String input, ScoringInput.Format format, String idColumn, String imageColumn, String out,
-            int topK, int batchSize, int partitions) {
+    public record Settings(String input, ScoringInput.Format format, Columns columns, String out,
+            int topK, int batchSize, int partitions, boolean resize) {
+
+        /**
+         * Settings for images of the model's own size.
+         *
+         * @param input a table or folder
+         * @param format how to read it
+         * @param idColumn the table's id column
+         * @param imageColumn the table's image column
+         * @param out the predictions table
+         * @param topK classes per row
+         * @param batchSize images per forward pass
+         * @param partitions tasks to score with (0: automatic)
+         */
+        public Settings(String input, ScoringInput.Format format, String idColumn, String imageColumn, String out,
+                int topK, int batchSize, int partitions) {
+            this(input, format, new Columns(idColumn, imageColumn), out, topK, batchSize, partitions, false);
+        }
+
+        /**
+         * Returns the table's id column.
+         *
+         * @return the column name
+         */
+        public String idColumn() {
+            return columns.id();
+        }
+
+        /**
+         * Returns the table's image column.
+         *
+         * @return the column name
+         */
+        public String imageColumn() {
+            return columns.image();
+        }
 
         /**
          * A copy with another top-k.
@@ -51,9 +87,17 @@ public final class ScoreJob {
          * @return the copy
          */
         public Settings withTopK(int k) {
-            return new Settings(input, format, idColumn, imageColumn, out, k, batchSize, partitions);
+            return new Settings(input, format, columns, out, k, batchSize, partitions, resize);
         }
     }
+
+    /**
+     * The columns a table is scored from.
+     *
+     * @param id the id column
+     * @param image the image column (encoded bytes)
+     */
+    public record Columns(String id, String image) {}
 
     /**
      * What a job did.
@@ -115,7 +159,8 @@ public final class ScoreJob {
                 .setIdCol(input.idColumn())
                 .setOutputCol(PREDICTION)
                 .setTopK(settings.topK())
-                .setBatchSize(settings.batchSize());
+                .setBatchSize(settings.batchSize())
+                .setResizeToInput(settings.resize());
         Dataset<Row> predictions = PredictionsTable.select(stage.transform(rows), input.idColumn(), PREDICTION);
         ModelSpec spec = model.spec();
         RunIdentity identity = new RunIdentity("scoring into " + settings.out(), model.id(), spec.inputChannels(),

@@ -124,6 +124,30 @@ class ScoreCommandTest {
     }
 
     @Test
+    void withAnInputSizeImagesOfAnySizeAndKindScore(@TempDir Path dir) throws Exception {
+        Path images = dir.resolve("mixed");
+        Files.createDirectories(images);
+        Files.write(images.resolve("small-gray.png"), PngCodec.encode(new byte[7 * 9], 1, 7, 9));
+        Files.write(images.resolve("wide-colour.png"), PngCodec.encode(new byte[3 * 20 * 45], 3, 20, 45));
+        Files.write(images.resolve("exact.png"), PngCodec.encode(new byte[144], 1, 12, 12));
+        Files.write(images.resolve("broken.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
+        String model = savedModel(dir);
+        String out = dir.resolve("predictions").toString();
+        assertEquals(0, Main.run("score", "--model", model, "--input", images.toString(), "--out", out,
+                "--input-size", "12,12", "--master", "local[2]"));
+        Dataset<Row> predictions = TestSpark.session().read().parquet(out);
+        assertEquals(List.of("broken.png"),
+                predictions.filter("error IS NOT NULL").select("id").as(Encoders.STRING()).collectAsList());
+        assertEquals(3, predictions.filter("error IS NULL").count(), "resized and centre-cropped to 12x12");
+
+        String wrong = runForError(2, "score", "--model", model, "--input", images.toString(), "--out", out,
+                "--input-size", "10,10", "--master", "local[2]");
+        assertTrue(wrong.contains("--input-size") && wrong.contains("12x12"), wrong);
+        assertTrue(runForError(2, "score", "--model", model, "--input", images.toString(), "--out", out,
+                "--input-size", "12", "--master", "local[2]").contains("--input-size"));
+    }
+
+    @Test
     void badOptionsAndInputsExitWithCodeTwoNamingTheProblem(@TempDir Path dir) throws Exception {
         SparkSession spark = TestSpark.session();
         String model = savedModel(dir);
