@@ -90,11 +90,7 @@ public final class ShardData implements ImageShard {
     }
 
     private static DecodedImage decodeOne(String id, byte[] image) {
-        try {
-            return PngCodec.decode(image);
-        } catch (RuntimeException e) {
-            throw new BadInputException("image " + id + " does not decode: " + e.getMessage(), e);
-        }
+        return ImageDecoder.decode(image, "image " + id); // names the image in its errors
     }
 
     /**
