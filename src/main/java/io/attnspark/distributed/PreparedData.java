@@ -14,6 +14,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.storage.RDDInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -158,7 +159,18 @@ public record PreparedData(
                 prepared.trainImages(), shards, decodeOnce ? "decoded once" : "encoded, decoded per epoch",
                 prepared.testImages(), String.format(Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9),
                 prepared.imageShape().sizeText());
+        logStorage(jsc, prepared.trainShards().id());
         return prepared;
+    }
+
+    // Where the cached training shards ended up: a table larger than the executors' storage memory spills to disk.
+    private static void logStorage(JavaSparkContext jsc, int rddId) {
+        for (RDDInfo info : jsc.sc().getRDDStorageInfo()) {
+            if (info.id() == rddId) {
+                LOG.info("Training shards cached: {} of {} partitions, {} MiB in memory, {} MiB on disk",
+                        info.numCachedPartitions(), info.numPartitions(), info.memSize() >> 20, info.diskSize() >> 20);
+            }
+        }
     }
 
     /** The table's rows to shard. */

@@ -239,6 +239,67 @@ class StandaloneClusterIT {
      * Sends a signal to an executor that is running a task, found by its CPU time over a short window
      * (an idle executor between rounds would die without failing a task of the run).
      */
+    @Test
+    void trainsATableLargerThanTheExecutorsMemoryDecodingPerEpoch() throws Exception {
+        // 4,000 noise JPEGs of 256x256 (about 480 MB) against executors of 512 MB heap (about 127 MB of
+        // storage memory each): the encoded shards cannot all stay in memory and spill to disk.
+        String big = dir.resolve("big").toString();
+        long bytes = writeNoiseJpegTable(big, 4_000, 256);
+        assertTrue(bytes > 400L << 20, "the table is larger than an executor's storage memory: " + bytes);
+        String output = dir.resolve("big-run").toString();
+        List<String> command = new ArrayList<>(List.of("jobs/submit.sh", "train", "--conf", "conf/train-fmnist.conf",
+                "data.table=" + big, "output.path=" + output, "model.depth=8", "train.epochs=1",
+                "train.batch-size=" + BATCH, "sync.shards=8", "sync.every=15", "train.lr=0.05",
+                "data.input-size=[32, 32]", "train.augment.random-resized-crop=true", "data.test-limit=200"));
+        ProcessResult result = runWith(command, "--conf spark.executor.memory=512m");
+        assertEquals(0, result.exitCode, result.output);
+        Matcher cached = Pattern.compile("Training shards cached: (\\d+) of 8 partitions, (\\d+) MiB in memory,"
+                + " (\\d+) MiB on disk").matcher(result.output);
+        assertTrue(cached.find(), result.output);
+        assertTrue(Long.parseLong(cached.group(3)) > 0, "some shards spilled to disk: " + cached.group());
+        assertTrue(result.output.contains("encoded, decoded per epoch"), result.output);
+        Row run = runRow(output);
+        assertEquals(2, run.getInt(run.fieldIndex("executors")), "two executor JVMs");
+        assertTrue(TestSpark.session().read().parquet(output + "/tables/rounds").count() >= 1);
+    }
+
+    /** Writes a table of incompressible JPEGs with size columns; returns the bytes of its images. */
+    private static long writeNoiseJpegTable(String path, int images, int size) throws IOException {
+        java.util.Random random = new java.util.Random(5);
+        java.awt.image.BufferedImage image =
+                new java.awt.image.BufferedImage(size, size, java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+        byte[] raster = ((java.awt.image.DataBufferByte) image.getRaster().getDataBuffer()).getData();
+        org.apache.spark.sql.types.StructType schema = io.attnspark.distributed.ImageTable
+                .schema(List.of("left", "middle", "right"))
+                .add("height", org.apache.spark.sql.types.DataTypes.IntegerType, false)
+                .add("width", org.apache.spark.sql.types.DataTypes.IntegerType, false)
+                .add("channels", org.apache.spark.sql.types.DataTypes.IntegerType, false);
+        List<Row> rows = new ArrayList<>();
+        long total = 0;
+        for (int i = 0; i < images; i++) {
+            random.nextBytes(raster);
+            int label = i % 3;
+            for (int y = 0; y < size; y++) { // a bright band in the label's third, so there is something to learn
+                for (int x = label * size / 3; x < (label + 1) * size / 3; x++) {
+                    raster[(y * size + x) * 3 + 1] = (byte) 255;
+                }
+            }
+            java.io.ByteArrayOutputStream jpeg = new java.io.ByteArrayOutputStream();
+            javax.imageio.ImageIO.write(image, "jpeg", jpeg);
+            byte[] bytes = jpeg.toByteArray();
+            total += bytes.length;
+            String split = i < images - 400 ? "train" : "test";
+            rows.add(org.apache.spark.sql.RowFactory.create(
+                    String.format(java.util.Locale.ROOT, "%s-%05d", split, i), label, bytes, split, size, size, 3));
+            if (rows.size() == 500 || i == images - 1) { // in chunks: the test JVM's heap is 2 GB
+                TestSpark.session().createDataFrame(rows, schema).write()
+                        .mode(org.apache.spark.sql.SaveMode.Append).parquet(path);
+                rows.clear();
+            }
+        }
+        return total;
+    }
+
     private static Crashed signalBusyExecutor(String signal) {
         try {
             for (int attempt = 0; attempt < 100; attempt++) {
@@ -306,10 +367,23 @@ class StandaloneClusterIT {
 
     private record ProcessResult(int exitCode, String output) {}
 
+    private static ProcessResult runWith(List<String> command, String submitOptions)
+            throws IOException, InterruptedException {
+        return run(command, true, null, submitOptions);
+    }
+
     private static ProcessResult run(List<String> command, boolean cluster, java.util.function.Consumer<String> onLine)
             throws IOException, InterruptedException {
+        return run(command, cluster, onLine, null);
+    }
+
+    private static ProcessResult run(List<String> command, boolean cluster, java.util.function.Consumer<String> onLine,
+            String submitOptions) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command).directory(new File(".")).redirectErrorStream(true);
         LocalClusterEnvironment.apply(pb.environment(), MASTER_PORT, UI_PORT);
+        if (submitOptions != null) {
+            pb.environment().merge("SPARK_SUBMIT_OPTS_EXTRA", submitOptions, (a, b) -> a + " " + b);
+        }
         Process p = pb.start();
         List<String> lines = new ArrayList<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
