@@ -35,6 +35,11 @@ final class AblationTables {
         this.folder = folder;
     }
 
+    /** The folder of the tables, {@code <output>/tables}, where the cells' runs and rounds go too. */
+    String folder() {
+        return folder;
+    }
+
     /**
      * Rewrites the {@code summary} table from the plan's finished runs (atomically: a temporary table,
      * then a rename over the old one).

@@ -2,7 +2,6 @@ package io.attnspark.distributed;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
@@ -46,36 +45,8 @@ public final class RunTables {
                     .add("sync_bytes_driver", DataTypes.LongType, true)
                     .add("sync_bytes_task_max", DataTypes.LongType, true);
 
-    /** Schema of the {@code runs} table: one row per finished run. */
-    public static final StructType RUNS_SCHEMA =
-            new StructType()
-                    .add("run_id", DataTypes.StringType, false)
-                    .add("started_at", DataTypes.TimestampType, false)
-                    .add("variant", DataTypes.StringType, false)
-                    .add("model", DataTypes.StringType, false)
-                    .add("seed", DataTypes.LongType, false)
-                    .add("params", DataTypes.LongType, false)
-                    .add("macs", DataTypes.LongType, false)
-                    .add("replicas", DataTypes.IntegerType, false)
-                    .add("sync_every", DataTypes.IntegerType, false)
-                    .add("epochs", DataTypes.DoubleType, false)
-                    .add("rounds", DataTypes.IntegerType, false)
-                    .add("train_images", DataTypes.LongType, false)
-                    .add("test_images", DataTypes.LongType, false)
-                    .add("final_train_loss", DataTypes.DoubleType, false)
-                    .add("final_test_top1", DataTypes.DoubleType, false)
-                    .add("best_test_top1", DataTypes.DoubleType, false)
-                    .add("final_test_loss", DataTypes.DoubleType, false)
-                    .add("final_test_top5", DataTypes.DoubleType, true)
-                    .add("wall_s", DataTypes.DoubleType, false)
-                    .add("images_per_s", DataTypes.DoubleType, false)
-                    .add("executors", DataTypes.IntegerType, false)
-                    .add("devices", DataTypes.StringType, false)
-                    .add("model_path", DataTypes.StringType, false)
-                    .add("spark_version", DataTypes.StringType, false)
-                    .add("djl_version", DataTypes.StringType, false)
-                    .add("config", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType), false)
-                    .add("config_json", DataTypes.StringType, false);
+    /** Schema of the {@code runs} table: one row per finished run ({@link RunRow} declares its columns). */
+    public static final StructType RUNS_SCHEMA = RunRow.SCHEMA;
 
     private RunTables() {}
 
@@ -125,17 +96,10 @@ public final class RunTables {
      *
      * @param spark the session
      * @param path the {@code runs} table's path
-     * @param values the row's values in {@link #RUNS_SCHEMA} order (the config as a {@link Map})
+     * @param run the run's row
      */
-    public static void appendRun(SparkSession spark, String path, Object... values) {
-        if (values.length != RUNS_SCHEMA.size()) {
-            throw new IllegalArgumentException(
-                    "a runs row has " + RUNS_SCHEMA.size() + " columns, got " + values.length);
-        }
-        Object[] converted = values.clone();
-        int config = RUNS_SCHEMA.fieldIndex("config");
-        converted[config] = scala.jdk.javaapi.CollectionConverters.asScala((Map<?, ?>) values[config]);
-        TableWriters.exclusively(path, () -> spark.createDataFrame(List.of(RowFactory.create(converted)), RUNS_SCHEMA)
+    public static void appendRun(SparkSession spark, String path, RunRow run) {
+        TableWriters.exclusively(path, () -> spark.createDataFrame(List.of(run.toRow()), RUNS_SCHEMA)
                 .coalesce(1)
                 .write()
                 .mode(SaveMode.Append)

@@ -11,7 +11,6 @@ import io.attnspark.model.ModelSpec;
 import io.attnspark.train.LearningRateSchedule;
 import io.attnspark.train.Replica;
 import io.attnspark.train.TrainingPlan;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -205,16 +204,18 @@ public final class TrainJob {
         RoundMetrics last = result.rounds().get(result.rounds().size() - 1);
         ModelFacts facts = ModelFacts.of(spec);
         RoundMetrics lastEval = testImages > 0 ? result.lastEvaluated() : last;
-        RunTables.appendRun(spark, tables + "/runs",
-                runId, Timestamp.from(started), variant,
-                spec.displayName(), t.seed(), facts.parameters(), facts.macs(), shards,
-                s.sync().every(), t.epochs(), result.rounds().size(), trainImages, testImages, last.loss(),
-                lastEval.testAccuracy(), result.bestTestAccuracy(), lastEval.testLoss(),
-                classNames.size() > 5 && testImages > 0 ? lastEval.testTop5() : null, result.wallSeconds(),
-                result.imagesPerSecond(), executors(jsc), String.join("; ", result.devices()), modelPath,
-                spark.version(), ai.djl.engine.Engine.class.getPackage().getImplementationVersion() == null
-                        ? "unknown" : ai.djl.engine.Engine.class.getPackage().getImplementationVersion(),
-                s.config().flat(), s.config().json());
+        String djlVersion = ai.djl.engine.Engine.class.getPackage().getImplementationVersion();
+        RunTables.appendRun(spark, tables + "/runs", new RunRow(
+                new RunRow.Identity(runId, started, variant, t.seed()),
+                new RunRow.Model(spec.displayName(), facts.parameters(), facts.macs()),
+                new RunRow.Schedule(shards, s.sync().every(), t.epochs(), result.rounds().size(), trainImages,
+                        testImages),
+                new RunRow.Scores(last.loss(), lastEval.testAccuracy(), result.bestTestAccuracy(), lastEval.testLoss(),
+                        classNames.size() > 5 && testImages > 0 ? lastEval.testTop5() : null),
+                new RunRow.Throughput(result.wallSeconds(), result.imagesPerSecond(), executors(jsc),
+                        String.join("; ", result.devices())),
+                new RunRow.Provenance(modelPath, spark.version(), djlVersion == null ? "unknown" : djlVersion,
+                        s.config())));
         return new Outcome(runId, result, modelPath, shards, trainImages, testImages);
     }
 

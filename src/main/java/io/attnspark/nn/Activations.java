@@ -37,17 +37,7 @@ final class Activations {
     static UnaryOperator<NDArray> of(String block, AttentionOptions options, String key, String def) {
         Object v = options.asMap().get(key);
         String name = v == null ? def : v.toString();
-        String n = name.trim().toLowerCase(Locale.ROOT);
-        for (String prefix : List.of("torch.nn.modules.activation.", "torch.nn.", "nn.", "torch.")) {
-            if (n.startsWith(prefix)) {
-                n = n.substring(prefix.length());
-            }
-        }
-        if (n.endsWith("()")) {
-            n = n.substring(0, n.length() - 2);
-        }
-        n = n.replace("_", "");
-        return switch (n) {
+        return switch (canonical(name)) {
             case "relu" -> Activation::relu;
             case "relu6" -> x -> x.clip(0, 6);
             case "sigmoid" -> Activation::sigmoid;
@@ -70,6 +60,56 @@ final class Activations {
                                     name,
                                     String.join(", ", NAMES)));
         };
+    }
+
+    /**
+     * The activation of a reference that fixes it (does not take it as an argument): the option may be
+     * absent or name that very activation, in any spelling {@link #of} accepts.
+     *
+     * @param block the block name, for messages
+     * @param options the options
+     * @param key the option ({@code act_layer}, {@code gate_layer})
+     * @param fixed the reference's activation
+     * @param where when the reference fixes it, for the message ({@code "with ref=selayer"})
+     * @return the activation
+     * @throws IllegalArgumentException naming the option, its value and the only accepted one
+     */
+    static UnaryOperator<NDArray> fixed(
+            String block, AttentionOptions options, String key, String fixed, String where) {
+        Object v = options.asMap().get(key);
+        if (v != null && !canonical(v.toString()).equals(canonical(fixed))) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            Locale.ROOT,
+                            "%s: option %s=%s is not supported %s; only the reference's %s",
+                            block,
+                            key,
+                            v,
+                            where,
+                            fixed));
+        }
+        return of(block, AttentionOptions.defaults(), key, fixed);
+    }
+
+    /**
+     * A layer name in one spelling: lower case, without a {@code torch.nn.} or {@code nn.} prefix,
+     * a trailing {@code ()} or underscores ({@code "nn.Hardsigmoid"} and {@code "hard_sigmoid"}
+     * both become {@code "hardsigmoid"}).
+     *
+     * @param name the name as given
+     * @return the canonical spelling
+     */
+    static String canonical(String name) {
+        String n = name.trim().toLowerCase(Locale.ROOT);
+        for (String prefix : List.of("torch.nn.modules.activation.", "torch.nn.", "nn.", "torch.")) {
+            if (n.startsWith(prefix)) {
+                n = n.substring(prefix.length());
+            }
+        }
+        if (n.endsWith("()")) {
+            n = n.substring(0, n.length() - 2);
+        }
+        return n.replace("_", "");
     }
 
     /**

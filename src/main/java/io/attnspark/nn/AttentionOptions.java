@@ -27,12 +27,16 @@ public final class AttentionOptions {
     /** Accepted in place of {@link #REF}, as the reference notes write it ({@code impl=timm}). */
     public static final String IMPL = "impl";
 
-    private static final AttentionOptions EMPTY = new AttentionOptions(Map.of());
+    private static final AttentionOptions EMPTY = new AttentionOptions(Map.of(), Map.of());
 
     private final Map<String, Object> values;
 
-    private AttentionOptions(Map<String, Object> values) {
+    /** Options moved to timm's name ({@link #renamed}), by that name: the key given, for messages. */
+    private final Map<String, String> givenAs;
+
+    private AttentionOptions(Map<String, Object> values, Map<String, String> givenAs) {
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        this.givenAs = Map.copyOf(givenAs);
     }
 
     /**
@@ -58,7 +62,7 @@ public final class AttentionOptions {
                         m.put(k, v);
                     }
                 });
-        return new AttentionOptions(m);
+        return new AttentionOptions(m, Map.of());
     }
 
     /**
@@ -92,7 +96,7 @@ public final class AttentionOptions {
         } else {
             m.put(key, value);
         }
-        return new AttentionOptions(m);
+        return new AttentionOptions(m, givenAs);
     }
 
     /**
@@ -104,7 +108,33 @@ public final class AttentionOptions {
     public AttentionOptions without(Collection<String> keys) {
         Map<String, Object> m = new LinkedHashMap<>(values);
         m.keySet().removeAll(keys);
-        return new AttentionOptions(m);
+        return new AttentionOptions(m, givenAs);
+    }
+
+    /**
+     * A copy with an option moved to another name (a reference's keyword to timm's name for it);
+     * errors about its value still name the key it was given under.
+     *
+     * @param from the key it was given under
+     * @param to the name the block reads
+     * @return the new options
+     */
+    AttentionOptions renamed(String from, String to) {
+        Map<String, Object> m = new LinkedHashMap<>(values);
+        m.put(to, m.remove(from));
+        Map<String, String> given = new LinkedHashMap<>(givenAs);
+        given.put(to, givenAs.getOrDefault(from, from));
+        return new AttentionOptions(m, given);
+    }
+
+    /**
+     * The key an option was given under: itself, or the reference's keyword it was {@link #renamed} from.
+     *
+     * @param key the option name a block reads
+     * @return the name to put in messages
+     */
+    String given(String key) {
+        return givenAs.getOrDefault(key, key);
     }
 
     /**
@@ -325,17 +355,19 @@ public final class AttentionOptions {
         return values.keySet();
     }
 
-    private static int toInt(String key, Object v) {
+    private int toInt(String key, Object v) {
         if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
             return Math.toIntExact(n.longValue());
         }
         throw wrongType(key, v, "a whole number");
     }
 
-    private static IllegalArgumentException wrongType(String key, Object v, String expected) {
+    private IllegalArgumentException wrongType(String key, Object v, String expected) {
+        String name = givenAs.containsKey(key) ? String.format(Locale.ROOT, "'%s' (read as %s)", given(key), key)
+                : "'" + key + "'";
         return new IllegalArgumentException(
                 String.format(
-                        Locale.ROOT, "option '%s' must be %s, got %s", key, expected, v));
+                        Locale.ROOT, "option %s must be %s, got %s", name, expected, v));
     }
 
     /** {@inheritDoc} */

@@ -67,12 +67,12 @@ public final class Attentions {
     /**
      * Reference keyword arguments that select layers or features these blocks only have in their
      * default form: accepted with the default value (so that a config written for the reference
-     * runs), rejected otherwise.
+     * runs), rejected otherwise. Layer names compare in {@link Activations#canonical} spelling.
      */
     private static final Map<String, List<Object>> DEFAULT_ONLY =
             Map.of(
-                    "act_layer", List.of("relu", "nn.relu"),
-                    "gate_layer", List.of("sigmoid", "nn.sigmoid"),
+                    TimmNames.ACT_LAYER, List.of("relu"),
+                    TimmNames.GATE_LAYER, List.of("sigmoid"),
                     "aa_layer", List.of(),
                     "drop_layer", List.of(),
                     "use_mlp", List.of(false),
@@ -201,7 +201,10 @@ public final class Attentions {
         return m;
     }
 
-    /** ResNeSt's bottleneck: SplAtConv2d(width, width, 3, stride, padding=1, groups, bias=False, norm_layer=BN). */
+    /**
+     * ResNeSt's bottleneck: SplAtConv2d(width, width, 3, stride, padding=1, groups, bias=False, norm_layer=BN);
+     * a bias in the spec's options under timm's name wins (under the reference's, it replaces this one).
+     */
     private static Map<String, Object> splitAttentionConv(PerBlockOptions.Site site, AttentionOptions options) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("stride", site.stride());
@@ -209,7 +212,9 @@ public final class Attentions {
         m.put("kernel_size", 3);
         m.put("padding", 1);
         m.put("groups", site.groups());
-        m.put("bias", false);
+        if (!options.has(TimmNames.USE_BIAS)) {
+            m.put("bias", false);
+        }
         m.put("norm_layer", "BatchNorm2d");
         return m;
     }
@@ -258,7 +263,7 @@ public final class Attentions {
             String key = d.getKey();
             if (options.has(key) && !e.options().contains(key)) {
                 Object v = options.asMap().get(key);
-                Object norm = v instanceof String str ? str.toLowerCase(Locale.ROOT) : v;
+                Object norm = v instanceof String str ? Activations.canonical(str) : v;
                 if (!d.getValue().contains(norm)) {
                     throw new IllegalArgumentException(
                             String.format(

@@ -21,7 +21,8 @@ import java.util.Set;
  * square inputs; following the paper's intent this block pools globally by default ({@code
  * channel_pool=global}); {@code channel_pool=official} reproduces the window (it needs H <= W <
  * 2H, else the reference fails too). Options {@code reduction_ratio} (16), {@code num_layers} (1),
- * {@code dilation_conv_num} (2), {@code dilation_val} (4).
+ * {@code dilation_conv_num} (2), {@code dilation_val} (4), and {@code kernel_size} (3, odd) of the
+ * dilated convs, which the reference fixes at 3 (padded by {@code dilation_val * (k - 1) / 2}).
  */
 public final class BottleneckAttention extends AttentionBlock {
 
@@ -31,7 +32,8 @@ public final class BottleneckAttention extends AttentionBlock {
     /** The options this block reads. */
     public static final Set<String> OPTIONS =
             Widths.union(ReducedWidth.TIMM_OPTIONS,
-                    "ref", "reduction_ratio", "num_layers", "dilation_conv_num", "dilation_val", "channel_pool");
+                    "ref", "reduction_ratio", "num_layers", "dilation_conv_num", "dilation_val", "channel_pool",
+                    "kernel_size");
 
     private static final String GC = "channel_att.gate_c.";
     private static final String GS = "spatial_att.gate_s.";
@@ -39,6 +41,7 @@ public final class BottleneckAttention extends AttentionBlock {
     private final int numLayers;
     private final int dilationConvs;
     private final int dilation;
+    private final int kernel;
     private final boolean officialPool;
 
     /**
@@ -54,6 +57,7 @@ public final class BottleneckAttention extends AttentionBlock {
         numLayers = options.getInt("num_layers", 1);
         dilationConvs = options.getInt("dilation_conv_num", 2);
         dilation = options.getInt("dilation_val", 4);
+        kernel = TimmNames.oddKernelSize("bam", options, 3);
         String pool = options.getString("channel_pool", "global");
         if (!List.of("global", "official").contains(pool)) {
             throw new IllegalArgumentException(
@@ -70,7 +74,7 @@ public final class BottleneckAttention extends AttentionBlock {
         addConv(GS + "gate_s_conv_reduce0", cr, channels, 1, 1, true);
         addBatchNorm(GS + "gate_s_bn_reduce0", cr);
         for (int i = 0; i < dilationConvs; i++) {
-            addConv(GS + "gate_s_conv_di_" + i, cr, cr, 3, 3, true);
+            addConv(GS + "gate_s_conv_di_" + i, cr, cr, kernel, kernel, true);
             addBatchNorm(GS + "gate_s_bn_di_" + i, cr);
         }
         addConv(GS + "gate_s_conv_final", 1, cr, 1, 1, true);
@@ -112,8 +116,9 @@ public final class BottleneckAttention extends AttentionBlock {
         NDArray h =
                 Activation.relu(
                         pass.batchNorm(pass.conv(x, GS + "gate_s_conv_reduce0"), GS + "gate_s_bn_reduce0"));
+        int pad = dilation * (kernel - 1) / 2;
         for (int i = 0; i < dilationConvs; i++) {
-            h = pass.conv(h, GS + "gate_s_conv_di_" + i, 1, dilation, dilation, dilation, 1);
+            h = pass.conv(h, GS + "gate_s_conv_di_" + i, 1, pad, pad, dilation, 1);
             h = Activation.relu(pass.batchNorm(h, GS + "gate_s_bn_di_" + i));
         }
         NDArray ms = pass.conv(h, GS + "gate_s_conv_final");

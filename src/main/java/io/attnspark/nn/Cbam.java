@@ -21,15 +21,18 @@ import java.util.function.UnaryOperator;
  *       Linear MLP with bias ({@code ChannelGate.mlp.1/3}), width {@code C // reduction_ratio}
  *       (16), {@code pool_types} (avg, max; also lp, lse), spatial pools in the order
  *       <b>[max, mean]</b>, conv without bias then BatchNorm (momentum 0.01) in the spatial gate,
- *       {@code no_spatial}.
+ *       {@code no_spatial}. Its ReLU, sigmoid gates and MLP bias are fixed: {@code act_layer},
+ *       {@code gate_layer} and {@code use_bias} are accepted with those values only.
  *   <li>{@code ref=timm}: huggingface/pytorch-image-models {@code timm/layers/cbam.py
- *       CbamModule}: 1x1 convs {@code channel.fc1/fc2} with {@code mlp_bias} (false), width {@code
- *       make_divisible(C*rd_ratio, rd_divisor=1, round_limit=0)}, spatial pools <b>[mean, max]</b>
- *       (as the paper writes them), {@code spatial_kernel_size} (7), ConvNormAct with BN; {@code
- *       act_layer} (relu) and {@code gate_layer} (sigmoid, for both gates) by name.
+ *       CbamModule}: 1x1 convs {@code channel.fc1/fc2} with {@code use_bias} (alias {@code
+ *       mlp_bias}, timm's own name; false), width {@code make_divisible(C*rd_ratio, rd_divisor=1,
+ *       round_limit=0)}, spatial pools <b>[mean, max]</b> (as the paper writes them), ConvNormAct
+ *       with BN; {@code act_layer} (relu) and {@code gate_layer} (sigmoid, for both gates) by name.
  * </ul>
  *
- * The paper does not mention the BN in the spatial gate; both codes have it, so this block does.
+ * Both: the spatial gate's kernel {@code kernel_size} (alias {@code spatial_kernel_size}, timm's
+ * own name; 7, odd), which the official code fixes at 7. The paper does not mention the BN in the
+ * spatial gate; both codes have it, so this block does.
  */
 public final class Cbam extends AttentionBlock {
 
@@ -40,7 +43,8 @@ public final class Cbam extends AttentionBlock {
     public static final Set<String> OPTIONS =
             Set.of(
                     "ref", "reduction_ratio", "pool_types", "no_spatial", "rd_ratio", "rd_channels",
-                    "rd_divisor", "spatial_kernel_size", "mlp_bias", "act_layer", "gate_layer");
+                    "rd_divisor", "kernel_size", "spatial_kernel_size", "use_bias", "mlp_bias", "act_layer",
+                    "gate_layer");
 
     private static final List<String> POOLS = List.of("avg", "max", "lp", "lse");
 
@@ -59,6 +63,9 @@ public final class Cbam extends AttentionBlock {
      */
     public Cbam(int channels, AttentionOptions options) {
         super(channels);
+        options = TimmNames.alias("cbam", options, TimmNames.USE_BIAS, "mlp_bias");
+        options = TimmNames.alias("cbam", options, TimmNames.KERNEL_SIZE, "spatial_kernel_size");
+        kernel = TimmNames.oddKernelSize("cbam", options, 7);
         ref = options.ref("cbam", REFS, Map.of("jongchan", "official", "cbammodule", "timm"));
         if ("official".equals(ref)) {
             int rd = ReducedWidth.dividing("cbam", "reduction_ratio", 16).of(channels, options);
@@ -74,9 +81,9 @@ public final class Cbam extends AttentionBlock {
                 }
             }
             noSpatial = options.getBoolean("no_spatial", false);
-            kernel = 7;
-            act = Activation::relu;
-            gate = Activation::sigmoid;
+            TimmNames.fixed("cbam", options, TimmNames.USE_BIAS, true, "with ref=official");
+            act = Activations.fixed("cbam", options, TimmNames.ACT_LAYER, "relu", "with ref=official");
+            gate = Activations.fixed("cbam", options, TimmNames.GATE_LAYER, "sigmoid", "with ref=official");
             addLinear("ChannelGate.mlp.1", rd, channels, true);
             addLinear("ChannelGate.mlp.3", channels, rd, true);
             if (!noSpatial) {
@@ -92,12 +99,11 @@ public final class Cbam extends AttentionBlock {
                                     channels * options.getDouble("rd_ratio", 1.0 / 16),
                                     options.getInt("rd_divisor", 1),
                                     0.0);
-            boolean bias = options.getBoolean("mlp_bias", false);
+            boolean bias = options.getBoolean(TimmNames.USE_BIAS, false);
             poolTypes = List.of("avg", "max");
             noSpatial = false;
-            kernel = options.getInt("spatial_kernel_size", 7);
-            act = Activations.of("cbam", options, "act_layer", "relu");
-            gate = Activations.of("cbam", options, "gate_layer", "sigmoid");
+            act = Activations.of("cbam", options, TimmNames.ACT_LAYER, "relu");
+            gate = Activations.of("cbam", options, TimmNames.GATE_LAYER, "sigmoid");
             addConv("channel.fc1", rd, channels, 1, 1, bias);
             addConv("channel.fc2", channels, rd, 1, 1, bias);
             addConv("spatial.conv.conv", 1, 2, kernel, kernel, false);

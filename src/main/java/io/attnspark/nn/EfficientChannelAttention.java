@@ -3,7 +3,6 @@ package io.attnspark.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv1d;
 import java.util.List;
@@ -19,17 +18,21 @@ import java.util.function.UnaryOperator;
  *
  * <ul>
  *   <li>{@code ref=official} (default): BangguWu/ECANet {@code models/eca_module.py eca_layer}: the
- *       caller gives {@code k_size} (3); the official ResNets never compute the paper's adaptive k.
+ *       caller gives {@code kernel_size} (alias {@code k_size}, the reference's name; 3); the
+ *       official ResNets never compute the paper's adaptive k. Its sigmoid is fixed, and it has no
+ *       MLP: {@code gate_layer}, {@code act_layer} and {@code use_mlp} are accepted with the
+ *       defaults only.
  *   <li>{@code ref=timm}: huggingface/pytorch-image-models {@code timm/layers/eca.py EcaModule}:
  *       {@code k = max(odd_up(int(|log2(C) + beta| / gamma)), 3)} with {@code gamma} 2, {@code
- *       beta} 1; an explicit {@code kernel_size} without the channel keyword is used as given.
+ *       beta} 1; an explicit {@code kernel_size} (or {@code k_size}) without the channel keyword
+ *       {@code channels} is used as given.
  * </ul>
  *
  * Both: {@code conv.weight [1,1,k]}, no bias, zero padding {@code (k-1)/2}, cross-correlation.
  * timm also takes {@code gate_layer} (sigmoid) and its experimental {@code use_mlp} (false): a
  * Conv1d {@code conv} (1 to {@code rd_channels} or {@code make_divisible(C*rd_ratio, rd_divisor)},
  * kernel 1, bias), {@code act_layer} (ReLU), and a Conv1d {@code conv2} (back to 1, kernel k,
- * bias).
+ * bias). Without the MLP there is no activation, and {@code act_layer} is accepted as relu only.
  */
 public final class EfficientChannelAttention extends AttentionBlock {
 
@@ -56,21 +59,24 @@ public final class EfficientChannelAttention extends AttentionBlock {
      */
     public EfficientChannelAttention(int channels, AttentionOptions options) {
         super(channels);
+        options = TimmNames.alias("eca", options, TimmNames.KERNEL_SIZE, "k_size");
         ref = options.ref("eca", REFS, Map.of("bangguwu", "official", "ecanet", "official", "eca_layer", "official", "ecamodule", "timm"));
         if ("timm".equals(ref)) {
-            if (options.has("kernel_size") && !options.has("channels")) {
-                kernel = options.getInt("kernel_size", 3);
+            if (options.has(TimmNames.KERNEL_SIZE) && !options.has("channels")) {
+                kernel = TimmNames.oddKernelSize("eca", options, 3);
             } else {
                 kernel = adaptiveKernel(channels, options.getDouble("gamma", 2), options.getDouble("beta", 1));
             }
         } else {
-            kernel = options.getInt("k_size", 3);
-        }
-        if (kernel < 1 || kernel % 2 == 0) {
-            throw new IllegalArgumentException("eca: kernel size must be odd and positive, got " + kernel);
+            kernel = TimmNames.oddKernelSize("eca", options, 3);
         }
         boolean timm = "timm".equals(ref);
-        gate = timm ? Activations.of("eca", options, "gate_layer", "sigmoid") : Activation::sigmoid;
+        if (!timm) {
+            TimmNames.fixed("eca", options, "use_mlp", false, "with ref=official");
+        }
+        gate = timm
+                ? Activations.of("eca", options, TimmNames.GATE_LAYER, "sigmoid")
+                : Activations.fixed("eca", options, TimmNames.GATE_LAYER, "sigmoid", "with ref=official");
         if (timm && options.getBoolean("use_mlp", false)) {
             Integer rd = options.getIntOrNull("rd_channels");
             mlpWidth =
@@ -78,13 +84,14 @@ public final class EfficientChannelAttention extends AttentionBlock {
                             ? rd
                             : Widths.makeDivisible(
                                     channels * options.getDouble("rd_ratio", 1.0 / 8), options.getInt("rd_divisor", 8), 0.9);
-            act = Activations.of("eca", options, "act_layer", "relu");
+            act = Activations.of("eca", options, TimmNames.ACT_LAYER, "relu");
             addTensor("conv.weight", Parameter.Type.WEIGHT, TorchInit.defaultWeight(), mlpWidth, 1, 1);
             addTensor("conv.bias", Parameter.Type.BIAS, TorchInit.defaultBias(1), mlpWidth);
             addTensor("conv2.weight", Parameter.Type.WEIGHT, TorchInit.defaultWeight(), 1, mlpWidth, kernel);
             addTensor("conv2.bias", Parameter.Type.BIAS, TorchInit.defaultBias((long) mlpWidth * kernel), 1);
         } else {
             mlpWidth = 0;
+            Activations.fixed("eca", options, TimmNames.ACT_LAYER, "relu", "without use_mlp (no activation)");
             act = null;
             addTensor("conv.weight", Parameter.Type.WEIGHT, TorchInit.defaultWeight(), 1, 1, kernel);
         }

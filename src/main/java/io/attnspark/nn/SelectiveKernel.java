@@ -79,7 +79,7 @@ public final class SelectiveKernel extends AttentionBlock {
             ks = List.of(3, 5);
         }
         if (ks.get(0) < 3 || ks.get(0) % 2 == 0) {
-            throw new IllegalArgumentException("sk: kernel sizes must be odd and >= 3, got " + ks);
+            throw new IllegalArgumentException("sk: kernel_size must be odd and >= 3 (of a list, as in timm, the first entry), got " + ks);
         }
         if (ksRaw != null && !(ksRaw instanceof Collection<?>) && ks.size() == 1) {
             ks = List.of(ks.get(0), ks.get(0));

@@ -21,7 +21,8 @@ import java.util.Set;
  * not rectify either), {@code dropblock_prob=0}. Options with the
  * reference's defaults: {@code channels} (output channels; default here the input channels),
  * {@code kernel_size} (required there; default 3 here), {@code stride} (1), {@code padding} (0),
- * {@code dilation} (1), {@code groups} (cardinality, 1), {@code bias} (true), {@code radix} (2),
+ * {@code dilation} (1), {@code groups} (cardinality, 1), {@code use_bias} (alias {@code bias}, the
+ * reference's name; true: the split conv's bias), {@code radix} (2),
  * {@code reduction_factor} (4; inter channels {@code max(in*radix/rf, 32)}), {@code norm_layer}
  * (none; any of "BatchNorm2d"/"bn"/true adds {@code bn0}/{@code bn1}, as the ResNeSt bottleneck
  * builds it). fc2's outputs are ordered (group, radix, c) and re-ordered to (radix, group, c) by
@@ -35,7 +36,7 @@ public final class SplitAttentionConv extends AttentionBlock {
     /** The options this block reads. */
     public static final Set<String> OPTIONS =
             Set.of(
-                    "ref", "channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias",
+                    "ref", "channels", "kernel_size", "stride", "padding", "dilation", "groups", "use_bias", "bias",
                     "radix", "reduction_factor", "norm_layer", "rectify", "rectify_avg", "dropblock_prob", "rd_ratio",
                     "rd_channels", "rd_divisor");
 
@@ -56,6 +57,7 @@ public final class SplitAttentionConv extends AttentionBlock {
      */
     public SplitAttentionConv(int channels, AttentionOptions options) {
         super(channels);
+        options = TimmNames.alias("splat", options, TimmNames.USE_BIAS, "bias");
         options.ref("splat", REFS);
         if (options.getDouble("dropblock_prob", 0) > 0) {
             throw new IllegalArgumentException(
@@ -65,10 +67,10 @@ public final class SplitAttentionConv extends AttentionBlock {
         out = o != null ? o : channels;
         radix = options.getInt("radix", 2);
         cardinality = options.getInt("groups", 1);
-        kernel = pair(options, "kernel_size", 3);
-        stride = pair(options, "stride", 1);
-        padding = pair(options, "padding", 0);
-        dilation = pair(options, "dilation", 1);
+        kernel = pair(options, TimmNames.KERNEL_SIZE, 3, 1);
+        stride = pair(options, "stride", 1, 1);
+        padding = pair(options, "padding", 0, 0);
+        dilation = pair(options, "dilation", 1, 1);
         // the reference rectifies only when padded: rectify and (padding[0] > 0 or padding[1] > 0)
         if (options.getBoolean("rectify", false) && (padding.get(0) > 0 || padding.get(1) > 0)) {
             throw new IllegalArgumentException("splat: rectify=True with padding (RFConv2d) is not supported");
@@ -98,7 +100,7 @@ public final class SplitAttentionConv extends AttentionBlock {
                 channels / (cardinality * radix),
                 kernel.get(0),
                 kernel.get(1),
-                options.getBoolean("bias", true));
+                options.getBoolean(TimmNames.USE_BIAS, true));
         if (useBn) {
             addBatchNorm("bn0", (long) out * radix);
         }
@@ -109,8 +111,14 @@ public final class SplitAttentionConv extends AttentionBlock {
         addConv("fc2", (long) out * radix, inter / cardinality, 1, 1, true);
     }
 
-    private static Shape pair(AttentionOptions options, String key, int def) {
+    /** An int or (rows, columns) option, each at least {@code min}. */
+    private static Shape pair(AttentionOptions options, String key, int def, int min) {
         List<Integer> v = options.getIntList(key, List.of(def));
+        if (v.isEmpty() || v.size() > 2 || v.stream().anyMatch(x -> x < min)) {
+            throw new IllegalArgumentException(
+                    String.format(Locale.ROOT, "splat: %s must be one or two whole numbers of at least %d, got %s",
+                            key, min, v));
+        }
         return v.size() == 1 ? new Shape(v.get(0), v.get(0)) : new Shape(v.get(0), v.get(1));
     }
 

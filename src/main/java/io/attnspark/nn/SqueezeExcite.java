@@ -20,12 +20,14 @@ import java.util.function.UnaryOperator;
  *       timm/layers/squeeze_excite.py SEModule}: 1x1 convs {@code fc1}/{@code fc2} with bias (as
  *       the Caffe prototxt), reduced width {@code make_divisible(C*rd_ratio, rd_divisor,
  *       round_limit=0)}; options {@code rd_ratio} (1/16), {@code rd_channels}, {@code
- *       rd_divisor} (8), {@code add_maxpool}, {@code bias}, {@code norm_layer} (none; {@code
- *       "BatchNorm2d"} adds {@code bn} after fc1), {@code act_layer} (relu), {@code gate_layer}
- *       (sigmoid; also {@code hard_sigmoid} etc., see {@link Activations}).
+ *       rd_divisor} (8), {@code add_maxpool}, {@code use_bias} (alias {@code bias}, timm's own
+ *       name; true), {@code norm_layer} (none; {@code "BatchNorm2d"} adds {@code bn} after fc1),
+ *       {@code act_layer} (relu), {@code gate_layer} (sigmoid; also {@code hard_sigmoid} etc., see
+ *       {@link Activations}).
  *   <li>{@code ref=selayer}: moskomule/senet.pytorch {@code senet/se_module.py SELayer}: Linear
  *       {@code fc.0}/{@code fc.2} without bias, reduced width {@code C // reduction}; option
- *       {@code reduction} (16).
+ *       {@code reduction} (16). Its ReLU, sigmoid and bias-free layers are fixed: {@code act_layer},
+ *       {@code gate_layer} and {@code use_bias} are accepted with those values only.
  * </ul>
  */
 public final class SqueezeExcite extends AttentionBlock {
@@ -36,8 +38,8 @@ public final class SqueezeExcite extends AttentionBlock {
     /** The options this block reads. */
     public static final Set<String> OPTIONS =
             Set.of(
-                    "ref", "rd_ratio", "rd_channels", "rd_divisor", "add_maxpool", "bias", "reduction",
-                    "norm_layer", "act_layer", "gate_layer");
+                    "ref", "rd_ratio", "rd_channels", "rd_divisor", "add_maxpool", "use_bias", "bias",
+                    "reduction", "norm_layer", "act_layer", "gate_layer");
 
     private final String ref;
     private final int reduced;
@@ -54,6 +56,7 @@ public final class SqueezeExcite extends AttentionBlock {
      */
     public SqueezeExcite(int channels, AttentionOptions options) {
         super(channels);
+        options = TimmNames.alias("se", options, TimmNames.USE_BIAS, "bias");
         ref = options.ref("se", REFS, Map.of("moskomule", "selayer", "senet.pytorch", "selayer", "semodule", "timm"));
         if ("selayer".equals(ref)) {
             reduced = ReducedWidth.dividing("se", "reduction", 16).of(channels, options);
@@ -61,8 +64,9 @@ public final class SqueezeExcite extends AttentionBlock {
             addLinear("fc.2", channels, reduced, false);
             addMaxpool = false;
             norm = false;
-            act = Activation::relu;
-            gate = Activation::sigmoid;
+            TimmNames.fixed("se", options, TimmNames.USE_BIAS, false, "with ref=selayer");
+            act = Activations.fixed("se", options, TimmNames.ACT_LAYER, "relu", "with ref=selayer");
+            gate = Activations.fixed("se", options, TimmNames.GATE_LAYER, "sigmoid", "with ref=selayer");
         } else {
             Integer rd = options.getIntOrNull("rd_channels");
             reduced =
@@ -72,10 +76,10 @@ public final class SqueezeExcite extends AttentionBlock {
                                     channels * options.getDouble("rd_ratio", 1.0 / 16),
                                     options.getInt("rd_divisor", 8),
                                     0.0);
-            boolean bias = options.getBoolean("bias", true);
+            boolean bias = options.getBoolean(TimmNames.USE_BIAS, true);
             norm = Activations.isBatchNorm("se", options.asMap().get("norm_layer"));
-            act = Activations.of("se", options, "act_layer", "relu");
-            gate = Activations.of("se", options, "gate_layer", "sigmoid");
+            act = Activations.of("se", options, TimmNames.ACT_LAYER, "relu");
+            gate = Activations.of("se", options, TimmNames.GATE_LAYER, "sigmoid");
             addConv("fc1", reduced, channels, 1, 1, bias);
             if (norm) {
                 addBatchNorm("bn", reduced);

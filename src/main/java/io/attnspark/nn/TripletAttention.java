@@ -17,8 +17,9 @@ import java.util.Set;
  * {@code .conv.bn.*}, BN momentum 0.01): pooled channels in the order (max, mean), {@code
  * no_spatial} drops the (H,W) gate and averages the other two. The {@code MODELS/} version's
  * extra arguments ({@code reduction_ratio}, {@code pool_types}) are accepted and ignored, as
- * there; its different parameter names are not supported. The block has no channel-dependent
- * parameter; the channel count only checks the input.
+ * there; its different parameter names are not supported. {@code kernel_size} (7, odd) sets the
+ * gates' kernel, which the reference fixes at 7. The block has no channel-dependent parameter; the
+ * channel count only checks the input.
  */
 public final class TripletAttention extends AttentionBlock {
 
@@ -26,9 +27,11 @@ public final class TripletAttention extends AttentionBlock {
     public static final List<String> REFS = List.of("official");
 
     /** The options this block reads. */
-    public static final Set<String> OPTIONS = Set.of("ref", "no_spatial", "reduction_ratio", "pool_types");
+    public static final Set<String> OPTIONS =
+            Set.of("ref", "no_spatial", "reduction_ratio", "pool_types", "kernel_size");
 
     private final boolean noSpatial;
+    private final int kernel;
 
     /**
      * Creates the block.
@@ -40,8 +43,9 @@ public final class TripletAttention extends AttentionBlock {
         super(channels);
         options.ref("triplet", REFS);
         noSpatial = options.getBoolean("no_spatial", false);
+        kernel = TimmNames.oddKernelSize("triplet", options, 7);
         for (String gate : noSpatial ? List.of("cw", "hc") : List.of("cw", "hc", "hw")) {
-            addConv(gate + ".conv.conv", 1, 2, 7, 7, false);
+            addConv(gate + ".conv.conv", 1, 2, kernel, kernel, false);
             addBatchNorm(gate + ".conv.bn", 1, 0.01f);
         }
     }
@@ -64,9 +68,10 @@ public final class TripletAttention extends AttentionBlock {
         return gate(pass, x, "hw").add(o1).add(o2).mul(1f / 3f);
     }
 
-    private static NDArray gate(Pass pass, NDArray t, String name) {
+    private NDArray gate(Pass pass, NDArray t, String name) {
+        int pad = (kernel - 1) / 2;
         NDArray z = t.max(new int[] {1}, true).concat(t.mean(new int[] {1}, true), 1);
-        NDArray s = pass.batchNorm(pass.conv(z, name + ".conv.conv", 1, 3, 3, 1, 1), name + ".conv.bn");
+        NDArray s = pass.batchNorm(pass.conv(z, name + ".conv.conv", 1, pad, pad, 1, 1), name + ".conv.bn");
         return t.mul(Activation.sigmoid(s));
     }
 }

@@ -77,6 +77,19 @@ class ModelSpecTest {
     }
 
     @Test
+    void aSplatBiasInTheSpecWinsOverTheBackbonesInEitherName() {
+        // ResNeSt's bottleneck has no bias in the split conv; the spec asks for one under timm's name or SplAt's
+        long without = ModelFacts.of(CIFAR.withAttention("splat", null)).parameters();
+        AttentionPlacement p = AttentionPlacement.defaults("splat", Backbone.RESNET_CIFAR);
+        long timm = ModelFacts.of(CIFAR.withAttention("splat", p.withOptions(Map.of("use_bias", true)))).parameters();
+        long own = ModelFacts.of(CIFAR.withAttention("splat", p.withOptions(Map.of("bias", true)))).parameters();
+        assertTrue(timm > without, timm + " parameters with use_bias, " + without + " without");
+        assertEquals(timm, own);
+        assertEquals(without,
+                ModelFacts.of(CIFAR.withAttention("splat", p.withOptions(Map.of("use_bias", false)))).parameters());
+    }
+
+    @Test
     void parametersOfAnotherPlacementAreRejectedNamingTheFirstMismatch(@TempDir Path dir) {
         ModelSpec se = CIFAR.withAttention("se", null);
         String path = dir.resolve("model").toString();

@@ -2,9 +2,12 @@ package io.attnspark.report;
 
 import io.attnspark.ablation.AblationRunner;
 import io.attnspark.ablation.SummaryTable;
+import io.attnspark.distributed.RunRow;
 import io.attnspark.distributed.RunTables;
+import io.attnspark.distributed.StoredConfig;
 import java.nio.file.Path;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +18,9 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Synthetic ablation result tables with the real schemas: variants x seeds x epochs, accuracies that rise
- * with the epoch and differ by variant, the baseline and an attention variant with a name that needs escaping.
+ * Synthetic ablation result tables with the real schemas (runs rows made by the training job's {@link RunRow}):
+ * variants x seeds x epochs, accuracies that rise with the epoch and differ by variant, the baseline and an
+ * attention variant with a name that needs escaping.
  */
 public final class ResultTablesFixture {
 
@@ -58,11 +62,14 @@ public final class ResultTablesFixture {
                 }
                 sum += finalTop1;
                 sumSq += finalTop1 * finalTop1;
-                runs.add(RowFactory.create(runId, new Timestamp(1_700_000_000_000L), variant, "resnet-cifar-20", (long) seed,
-                        params, macs, 2, 10, (double) epochs, 2 * epochs, 60_000L, 10_000L, 0.3, finalTop1,
-                        finalTop1, 0.35, 0.99, 120.0, 900.0 - 50 * v, 1, "cpu,cpu", "/tmp/model-" + runId, "4.1.0",
-                        "0.35.1", scala.jdk.javaapi.CollectionConverters.asScala(Map.of("model.attention", variant)),
-                        "{}"));
+                runs.add(new RunRow(
+                        new RunRow.Identity(runId, Instant.ofEpochMilli(1_700_000_000_000L), variant, seed),
+                        new RunRow.Model("resnet-cifar-20", params, macs),
+                        new RunRow.Schedule(2, 10, epochs, 2 * epochs, 60_000L, 10_000L),
+                        new RunRow.Scores(0.3, finalTop1, finalTop1, 0.35, 0.99),
+                        new RunRow.Throughput(120.0, 900.0 - 50 * v, 1, "cpu,cpu"),
+                        new RunRow.Provenance("/tmp/model-" + runId, "4.1.0", "0.35.1",
+                                new StoredConfig("{}", Map.of("model.attention", variant)))).toRow());
             }
             double mean = sum / seeds;
             Double std = seeds > 1 ? Math.sqrt(Math.max(0, (sumSq - seeds * mean * mean) / (seeds - 1))) : null;
