@@ -40,6 +40,7 @@ public final class Main implements Runnable {
     public static int run(String... args) {
         // Before any DJL class loads: never download an engine or a model at run time.
         TorchRuntime.forbidDownloads();
+        BadInputLogFilter.install();
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler(new UserErrorHandler());
         return cli.execute(args);
