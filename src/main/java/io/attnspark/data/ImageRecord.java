@@ -26,7 +26,7 @@ public record ImageRecord(String id, int label, byte[] png, String split, int he
      * @throws BadInputException if the image does not decode
      */
     public ImageRecord(String id, int label, byte[] png, String split) {
-        this(id, label, png, split, PngCodec.decode(png, id));
+        this(id, label, png, split, ImageDecoder.decode(png, id));
     }
 
     private ImageRecord(String id, int label, byte[] png, String split, DecodedImage decoded) {

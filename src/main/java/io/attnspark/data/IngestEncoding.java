@@ -8,9 +8,11 @@ import java.util.Locale;
  * resized so that its shorter side is that many pixels and re-encoded as JPEG. Either way the image
  * is decoded once, so a file that would fail in training fails here, naming it.
  *
- * <p>Images are only ever shrunk, as the usual fast-ImageNet preprocessing does: an image whose
- * shorter side is already at or below the target keeps its original bytes (no upscaling, and no
- * second round of JPEG loss). Gray sources stay gray.
+ * <p>Decoding is {@link ImageDecoder}'s (what training decodes with); resizing is torchvision's
+ * {@code Resize(shorter)} on PIL ({@link Resampler#resizeShorter}). Images are only ever shrunk, as
+ * the usual fast-ImageNet preprocessing does: an image whose shorter side is already at or below
+ * the target keeps its original bytes (no upscaling, and no second round of JPEG loss). Gray
+ * sources stay gray.
  *
  * @param resizeShorter the shorter side to shrink to, or 0 to keep every image as it is
  * @param quality the JPEG quality of re-encoded images, 1..100
@@ -59,20 +61,10 @@ public record IngestEncoding(int resizeShorter, int quality) implements Serializ
     }
 
     private static DecodedImage decode(byte[] bytes, String name) {
-        return PngCodec.decode(bytes, name);
+        return ImageDecoder.decode(bytes, name);
     }
 
     private static DecodedImage resizeShorterSide(DecodedImage image, int shorter) {
-        // torchvision's Resize(int): the shorter side becomes `shorter`, the longer one int(shorter * long / short).
-        int height;
-        int width;
-        if (image.width() <= image.height()) {
-            width = shorter;
-            height = (int) ((long) shorter * image.height() / image.width());
-        } else {
-            height = shorter;
-            width = (int) ((long) shorter * image.width() / image.height());
-        }
-        return BilinearScaler.resize(image, height, width);
+        return Resampler.resizeShorter(image, shorter);
     }
 }

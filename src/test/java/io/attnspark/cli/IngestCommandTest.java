@@ -197,7 +197,7 @@ class IngestCommandTest {
         Run failed = run("ingest", "folder", "--root", root.toUri().toString(), "--out", out.toString());
         assertEquals(2, failed.exitCode());
         assertEquals(1, failed.err().strip().lines().count(), failed.err());
-        assertTrue(failed.err().contains(corrupt.toString()) && failed.err().contains("not a PNG or JPEG"),
+        assertTrue(failed.err().contains(corrupt.toString()) && failed.err().contains("is not a JPEG, PNG"),
                 failed.err());
         assertFalse(Files.exists(out));
 

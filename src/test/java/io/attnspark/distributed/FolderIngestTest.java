@@ -11,7 +11,7 @@ import io.attnspark.data.BadInputException;
 import io.attnspark.data.DecodedImage;
 import io.attnspark.data.IngestEncoding;
 import io.attnspark.data.MixedFolderFixtures;
-import io.attnspark.data.PngCodec;
+import io.attnspark.data.ImageDecoder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -224,7 +224,7 @@ class FolderIngestTest {
         FolderIngest.Settings overwrite = new FolderIngest.Settings(root.toUri().toString(), null, null,
                 IngestEncoding.ORIGINAL, false, out, true);
         BadInputException e = assertThrows(BadInputException.class, () -> FolderIngest.run(spark, overwrite));
-        assertMessage(e, corrupt.toString(), "not a PNG or JPEG");
+        assertMessage(e, corrupt.toString(), "is not a JPEG, PNG");
         assertEquals(4, ImageTable.read(spark, out).count());
         assertEquals(before, children(Path.of(out)));
         assertEquals(List.of("images", "table"), children(dir));
@@ -253,7 +253,7 @@ class FolderIngestTest {
         assertTrue(rejected.get(0).getString(0).endsWith("cat/cut.png"), rejected.toString());
         assertTrue(rejected.get(1).getString(0).endsWith("dog/broken.jpg"), rejected.toString());
         assertTrue(rejected.get(0).getString(1).contains("not a readable PNG"), rejected.get(0).getString(1));
-        assertTrue(rejected.get(1).getString(1).contains("not a PNG or JPEG"), rejected.get(1).getString(1));
+        assertTrue(rejected.get(1).getString(1).contains("is not a JPEG, PNG"), rejected.get(1).getString(1));
         assertTrue(rejected.get(1).getString(0).contains(corrupt.getFileName().toString()));
         assertTrue(rejected.get(0).getString(0).contains(truncated.getFileName().toString()));
 
@@ -281,7 +281,7 @@ class FolderIngestTest {
         for (Map.Entry<String, int[]> e : expected.entrySet()) {
             Row row = rows.get(e.getKey());
             byte[] bytes = (byte[]) row.get(row.fieldIndex(ImageTable.IMAGE));
-            DecodedImage image = PngCodec.decode(bytes, e.getKey());
+            DecodedImage image = ImageDecoder.decode(bytes, e.getKey());
             int[] size = e.getValue();
             assertEquals(size[0], image.height(), e.getKey());
             assertEquals(size[1], image.width(), e.getKey());
