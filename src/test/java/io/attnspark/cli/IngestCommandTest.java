@@ -224,6 +224,37 @@ class IngestCommandTest {
     }
 
     @Test
+    void generatedImageNetLikeFolderIngestsThroughAFileUri() throws IOException {
+        Path source = Files.createDirectories(dir.resolve("fmnist"));
+        IdxFixtures train = IdxFixtures.random(60, 10, 11);
+        IdxFixtures test = IdxFixtures.random(20, 10, 12);
+        IdxFixtures.write(source.resolve(FashionMnist.TRAIN_IMAGES), train.imageFileBytes(), false);
+        IdxFixtures.write(source.resolve(FashionMnist.TRAIN_LABELS), train.labelFileBytes(), false);
+        IdxFixtures.write(source.resolve(FashionMnist.TEST_IMAGES), test.imageFileBytes(), false);
+        IdxFixtures.write(source.resolve(FashionMnist.TEST_LABELS), test.labelFileBytes(), false);
+        Path folder = dir.resolve("inet");
+        Run generated = run("generate", "imagenet-like", "--source", source.toString(), "--out", folder.toString(),
+                "--images", "60", "--val-percent", "20", "--seed", "5");
+        assertEquals(0, generated.exitCode(), generated.err());
+        assertTrue(generated.out().contains("wrote 48 train + 12 val images"), generated.out());
+
+        Path out = dir.resolve("table");
+        Run ingested = run("ingest", "folder", "--root", folder.toUri().toString(), "--out", out.toString());
+        assertEquals(0, ingested.exitCode(), ingested.err());
+        assertTrue(ingested.out().contains("splits: train/ -> train, val/ -> test"), ingested.out());
+        assertTrue(ingested.out().contains("ingested 48 train + 12 test rows, 10 classes"), ingested.out());
+        Dataset<Row> table = ImageTable.read(spark, out.toString());
+        assertEquals(0, table.filter(ImageTable.HEIGHT + " < 60 OR " + ImageTable.WIDTH + " > 500").count());
+
+        Run busy = run("generate", "imagenet-like", "--source", source.toString(), "--out", folder.toString());
+        assertEquals(2, busy.exitCode());
+        assertTrue(busy.err().contains("not empty"), busy.err());
+        Run badShare = run("generate", "imagenet-like", "--out", dir.resolve("x").toString(), "--val-percent", "0");
+        assertEquals(2, badShare.exitCode());
+        assertTrue(badShare.err().contains("validation share"), badShare.err());
+    }
+
+    @Test
     void fashionMnistIngestsAllRowsWithClassNames() throws IOException {
         Assumptions.assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_SOURCE),
                 "Fashion-MNIST is not installed at " + FashionMnist.DEFAULT_SOURCE);
