@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
 @Command(
         name = "ingest",
         mixinStandardHelpOptions = true,
-        description = "Write a dataset as a Parquet image table (id, label, image PNG bytes, split; class names"
-                + " as metadata on label).",
+        description = "Write a dataset as a Parquet image table (id, label, image bytes, split, height, width,"
+                + " channels; class names as metadata on label).",
         subcommands = {IngestFashionMnistCommand.class, IngestIdxCommand.class, IngestFolderCommand.class})
 public final class IngestCommand implements Runnable {
 

@@ -14,8 +14,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
- * The options every {@code ingest} subcommand shares (output, overwrite, master) and the step they
- * share: write the records as an image table and print a one-line summary.
+ * The options every {@code ingest} subcommand shares (output, overwrite, master) and the steps they
+ * share: write records as an image table (the driver-side readers) and print a one-line summary.
  */
 final class IngestOutput {
 
@@ -45,6 +45,21 @@ final class IngestOutput {
     int write(Iterator<ImageRecord> records, List<String> classNames, long startNanos, PrintWriter console) {
         SparkSession spark = SparkSessions.getOrCreate("attnspark-ingest", master);
         Map<String, Long> rowsPerSplit = ImageTable.write(spark, records, classNames, out, overwrite);
+        printSummary(console, rowsPerSplit, classNames.size(), out, startNanos);
+        return 0;
+    }
+
+    /**
+     * Prints the one-line summary of an ingest: rows per split, classes, output, time.
+     *
+     * @param console where it goes
+     * @param rowsPerSplit rows written per split
+     * @param classes the number of classes
+     * @param out the table written
+     * @param startNanos when the command started, from {@link System#nanoTime()}
+     */
+    static void printSummary(PrintWriter console, Map<String, Long> rowsPerSplit, int classes, String out,
+            long startNanos) {
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         String splits = rowsPerSplit.isEmpty()
                 ? "0"
@@ -52,10 +67,8 @@ final class IngestOutput {
                         .map(e -> String.format(Locale.ROOT, "%d %s", e.getValue(), e.getKey()))
                         .collect(Collectors.joining(" + "));
         console.println(String.format(
-                Locale.ROOT, "ingested %s rows, %d classes -> %s in %.1f s",
-                splits, classNames.size(), out, seconds));
+                Locale.ROOT, "ingested %s rows, %d classes -> %s in %.1f s", splits, classes, out, seconds));
         console.flush();
-        return 0;
     }
 
     /**

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Distributed training and ablation of attention-augmented CNNs on Apache Spark.",
-        subcommands = {IngestCommand.class, TrainCommand.class, AblateCommand.class, ReportCommand.class,
+        subcommands = {IngestCommand.class, GenerateCommand.class, TrainCommand.class, AblateCommand.class, ReportCommand.class,
             ScoreCommand.class, BenchCommand.class, BlockcheckCommand.class, ModelsCommand.class})
 public final class Main implements Runnable {
 
@@ -40,6 +40,7 @@ public final class Main implements Runnable {
     public static int run(String... args) {
         // Before any DJL class loads: never download an engine or a model at run time.
         TorchRuntime.forbidDownloads();
+        BadInputLogFilter.install();
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler(new UserErrorHandler());
         return cli.execute(args);

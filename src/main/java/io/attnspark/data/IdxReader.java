@@ -209,7 +209,7 @@ public final class IdxReader implements Iterator<ImageRecord>, Closeable {
             images.expectEnd(String.format(Locale.ROOT, "%d images of %dx%d pixels", labels.length, rows, columns));
         }
         String id = String.format(Locale.ROOT, "%s-%06d", split, index);
-        return new ImageRecord(id, labels[index] & 0xFF, PngCodec.encode(pixels, 1, rows, columns), split);
+        return new ImageRecord(id, labels[index] & 0xFF, PngCodec.encode(pixels, 1, rows, columns), split, rows, columns, 1);
     }
 
     /** Closes the image file. */

@@ -19,6 +19,10 @@ import java.util.stream.Stream;
  * gray stays one channel, colour becomes three (RGB), alpha is dropped. Record ids are
  * {@code <split>-<class>/<path under the class folder>}, which stay the same as long as the files do.
  *
+ * <p>This is the driver-side reader: every image passes through the JVM that iterates it. {@code
+ * ingest folder} reads on the executors instead ({@code distributed.FolderIngest}); this reader stays
+ * as the baseline of {@code bench ingest}.
+ *
  * <p>The folder is listed when the reader opens, so a missing root or an empty class fails before
  * any image is decoded; images are then read one at a time. Files that are not PNG or JPEG by name
  * (such as {@code README} or {@code .DS_Store}) are skipped; hidden files and folders are ignored.
@@ -157,6 +161,7 @@ public final class ImageFolderReader implements Iterator<ImageRecord> {
             throw new BadInputException(String.format(Locale.ROOT, "cannot read %s: %s", file.path(), e), e);
         }
         DecodedImage image = PngCodec.decode(bytes, file.path().toString());
-        return new ImageRecord(file.id(), file.label(), PngCodec.encode(image), split);
+        return new ImageRecord(file.id(), file.label(), PngCodec.encode(image), split,
+                image.height(), image.width(), image.channels());
     }
 }

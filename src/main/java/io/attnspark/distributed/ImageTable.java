@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -21,6 +22,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
@@ -29,10 +31,13 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The image table: Parquet with columns {@code id} (string), {@code label} (int), {@code image} (PNG
- * bytes) and {@code split} (string), the class names stored as metadata {@code classes} on
- * {@code label}. Spark keeps a field's metadata in the Parquet footer, so the names travel with
- * the data and come back with {@link #classNames(Dataset)}.
+ * The image table: Parquet with columns {@code id} (string), {@code label} (int), {@code image}
+ * (encoded bytes: PNG, or the original PNG/JPEG of an ingested folder), {@code split} (string), and
+ * {@code height}, {@code width}, {@code channels} (int: the stored image's size, and 1 for a gray
+ * source, 3 for colour). The class names are stored as metadata {@code classes} on {@code label}.
+ * Spark keeps a field's metadata in the Parquet footer, so the names travel with the data and come
+ * back with {@link #classNames(Dataset)}. Tables written before the size columns existed still read:
+ * {@link #read} gives them null sizes (unknown until decoded).
  *
  * <p>Writes are all-or-nothing: rows go to a temporary sibling {@code <out>._tmp-<uuid>} that is
  * renamed into place through the Hadoop FileSystem API (so {@code file://}, {@code hdfs://} and
@@ -45,10 +50,16 @@ public final class ImageTable {
     public static final String ID = "id";
     /** Column: class index into the class names, int. */
     public static final String LABEL = "label";
-    /** Column: the image as PNG bytes, binary. */
+    /** Column: the encoded image (PNG or JPEG), binary. */
     public static final String IMAGE = "image";
     /** Column: split name such as {@code train} or {@code test}, string. */
     public static final String SPLIT = "split";
+    /** Column: rows of the stored image, int; null in tables written before it existed. */
+    public static final String HEIGHT = "height";
+    /** Column: columns of the stored image, int; null in tables written before it existed. */
+    public static final String WIDTH = "width";
+    /** Column: 1 for a gray source, 3 for colour, int; null in tables written before it existed. */
+    public static final String CHANNELS = "channels";
     /** Metadata key on {@link #LABEL} holding the class names as a string array. */
     public static final String CLASSES_KEY = "classes";
 
@@ -60,6 +71,7 @@ public final class ImageTable {
     private static final int ROW_OVERHEAD_BYTES = 64;
 
     private static final Map<String, DataType> COLUMN_TYPES = columnTypes();
+    private static final List<String> SIZE_COLUMNS = List.of(HEIGHT, WIDTH, CHANNELS);
 
     private ImageTable() {}
 
@@ -69,6 +81,9 @@ public final class ImageTable {
         types.put(LABEL, DataTypes.IntegerType);
         types.put(IMAGE, DataTypes.BinaryType);
         types.put(SPLIT, DataTypes.StringType);
+        types.put(HEIGHT, DataTypes.IntegerType);
+        types.put(WIDTH, DataTypes.IntegerType);
+        types.put(CHANNELS, DataTypes.IntegerType);
         return types;
     }
 
@@ -87,7 +102,21 @@ public final class ImageTable {
             new StructField(LABEL, DataTypes.IntegerType, false, classes),
             new StructField(IMAGE, DataTypes.BinaryType, false, Metadata.empty()),
             new StructField(SPLIT, DataTypes.StringType, false, Metadata.empty()),
+            new StructField(HEIGHT, DataTypes.IntegerType, false, Metadata.empty()),
+            new StructField(WIDTH, DataTypes.IntegerType, false, Metadata.empty()),
+            new StructField(CHANNELS, DataTypes.IntegerType, false, Metadata.empty()),
         });
+    }
+
+    /**
+     * Puts the class names on a table's {@code label} column (Spark's encoders drop a field's metadata).
+     *
+     * @param rows rows with a {@code label} column
+     * @param classNames the class names, indexed by label
+     * @return the same rows, {@code label} carrying the names
+     */
+    public static Dataset<Row> withClassNames(Dataset<Row> rows, List<String> classNames) {
+        return rows.withColumn(LABEL, functions.col(LABEL).as(LABEL, schema(classNames).apply(LABEL).metadata()));
     }
 
     /**
@@ -95,7 +124,8 @@ public final class ImageTable {
      *
      * @param spark the session
      * @param records the rows, consumed once; may throw {@link BadInputException} part-way, in which
-     *     case nothing is left at the output
+     *     case nothing is left at the output (the driver-side path: rows pass through the driver; for
+     *     image folders see {@link FolderIngest})
      * @param classNames the class names, indexed by label; every label must index this list
      * @param outPath the table path: a local path or any Hadoop file system URI
      * @param overwrite whether to replace an existing table at {@code outPath}
@@ -109,6 +139,24 @@ public final class ImageTable {
         if (classNames.isEmpty()) {
             throw new IllegalArgumentException("an image table needs at least one class name");
         }
+        return writeAtomically(spark, outPath, overwrite, tmp -> writeChunks(spark, records, classNames, tmp));
+    }
+
+    /**
+     * Writes a table (or any folder) atomically: {@code writer} fills a temporary sibling of the
+     * output, which then replaces the output (see {@link #replace}); if it fails, the temporary
+     * path is deleted and an existing output is left as it was.
+     *
+     * @param <T> what the writer returns
+     * @param spark the session (for the Hadoop configuration)
+     * @param outPath the output: a local path or any Hadoop file system URI
+     * @param overwrite whether to replace an existing output
+     * @param writer writes everything under the path it is given (which does not exist yet)
+     * @return what the writer returned
+     * @throws BadInputException if the output exists and {@code overwrite} is false
+     */
+    public static <T> T writeAtomically(
+            SparkSession spark, String outPath, boolean overwrite, Function<Path, T> writer) {
         Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
         try {
             Path out = new Path(outPath);
@@ -119,15 +167,15 @@ public final class ImageTable {
                         Locale.ROOT, "output already exists: %s (pass --overwrite to replace it)", out));
             }
             Path tmp = new Path(out.getParent(), out.getName() + "._tmp-" + UUID.randomUUID());
-            Map<String, Long> rowsPerSplit;
+            T result;
             try {
-                rowsPerSplit = writeChunks(spark, records, classNames, tmp);
+                result = writer.apply(tmp);
                 replace(fs, tmp, out);
             } catch (Exception | Error e) { // also SparkException: checked, but thrown from Scala unannounced
                 deleteQuietly(fs, tmp, e);
                 throw e;
             }
-            return rowsPerSplit;
+            return result;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write image table " + outPath + ": " + e.getMessage(), e);
         }
@@ -145,7 +193,8 @@ public final class ImageTable {
             while (records.hasNext() && chunk.size() < CHUNK_ROWS && chunkBytes < CHUNK_BYTES) {
                 ImageRecord record = records.next();
                 checkLabel(record, classNames);
-                chunk.add(RowFactory.create(record.id(), record.label(), record.png(), record.split()));
+                chunk.add(RowFactory.create(record.id(), record.label(), record.png(), record.split(),
+                        record.height(), record.width(), record.channels()));
                 chunkBytes += record.png().length + ROW_OVERHEAD_BYTES;
                 rowsPerSplit.merge(record.split(), 1L, Long::sum);
             }
@@ -208,7 +257,8 @@ public final class ImageTable {
      *
      * @param spark the session
      * @param path the table path
-     * @return the table, with the class names on {@code label}'s metadata
+     * @return the table, with the class names on {@code label}'s metadata; a table written before
+     *     the size columns existed gets them as null ints
      * @throws BadInputException if the path does not exist or a column is missing or has the wrong
      *     type; the message names the path and the column
      */
@@ -230,8 +280,15 @@ public final class ImageTable {
                     Locale.ROOT, "cannot read image table %s as Parquet: %s", path, e.getMessage()), e);
         }
         StructType schema = rows.schema();
+        List<String> present = Arrays.asList(schema.fieldNames());
         for (Map.Entry<String, DataType> column : COLUMN_TYPES.entrySet()) {
-            if (!Arrays.asList(schema.fieldNames()).contains(column.getKey())) {
+            boolean optional = SIZE_COLUMNS.contains(column.getKey());
+            if (!present.contains(column.getKey())) {
+                if (optional) {
+                    // A table from before the size columns: sizes unknown until decoded.
+                    rows = rows.withColumn(column.getKey(), functions.lit(null).cast(column.getValue()));
+                    continue;
+                }
                 throw new BadInputException(String.format(
                         Locale.ROOT, "image table %s has no column '%s' (%s); its columns are %s",
                         path, column.getKey(), column.getValue().simpleString(), schema.simpleString()));

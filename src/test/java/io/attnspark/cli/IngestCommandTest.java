@@ -9,6 +9,7 @@ import io.attnspark.data.DecodedImage;
 import io.attnspark.data.FashionMnist;
 import io.attnspark.data.IdxFixtures;
 import io.attnspark.data.ImageFolderFixtures;
+import io.attnspark.data.MixedFolderFixtures;
 import io.attnspark.distributed.ImageTable;
 import io.attnspark.data.PngCodec;
 import java.io.DataInputStream;
@@ -108,6 +109,9 @@ class IngestCommandTest {
                 assertEquals(IdxFixtures.ROWS, image.height());
                 assertEquals(IdxFixtures.COLUMNS, image.width());
                 assertArrayEquals(data.images[i], image.pixels(), "pixels of image " + i);
+                assertEquals(IdxFixtures.ROWS, row.getInt(row.fieldIndex(ImageTable.HEIGHT)));
+                assertEquals(IdxFixtures.COLUMNS, row.getInt(row.fieldIndex(ImageTable.WIDTH)));
+                assertEquals(1, row.getInt(row.fieldIndex(ImageTable.CHANNELS)));
             }
         }
     }
@@ -174,10 +178,80 @@ class IngestCommandTest {
         assertEquals(1, cat.getInt(cat.fieldIndex(ImageTable.LABEL)));
         assertEquals(1, PngCodec.decode((byte[]) cat.get(cat.fieldIndex(ImageTable.IMAGE))).channels());
 
+        assertEquals(3, ant.getInt(ant.fieldIndex(ImageTable.CHANNELS)));
+        assertEquals(1, cat.getInt(cat.fieldIndex(ImageTable.CHANNELS)));
+        assertEquals(3, cat.getInt(cat.fieldIndex(ImageTable.HEIGHT)));
+        assertEquals(4, cat.getInt(cat.fieldIndex(ImageTable.WIDTH)));
+
         Path empty = Files.createDirectories(root.resolve("dog"));
         Run bad = run("ingest", "folder", "--root", root.toString(), "--out", dir.resolve("other").toString());
         assertEquals(2, bad.exitCode());
         assertTrue(bad.err().contains(empty.toString()), bad.err());
+    }
+
+    @Test
+    void folderIngestNamesABadFileInOneLineOrRejectsItWithSkipBad() throws IOException {
+        Path root = MixedFolderFixtures.writeClasses(dir.resolve("images"));
+        Path corrupt = MixedFolderFixtures.writeCorrupt(root.resolve("cat/broken.jpeg"));
+        Path out = dir.resolve("table");
+        Run failed = run("ingest", "folder", "--root", root.toUri().toString(), "--out", out.toString());
+        assertEquals(2, failed.exitCode());
+        assertEquals(1, failed.err().strip().lines().count(), failed.err());
+        assertTrue(failed.err().contains(corrupt.toString()) && failed.err().contains("is not a JPEG, PNG"),
+                failed.err());
+        assertFalse(Files.exists(out));
+
+        Run skipped = run("ingest", "folder", "--root", root.toUri().toString(), "--out", out.toString(),
+                "--skip-bad", "--resize-shorter", "16", "--quality", "85");
+        assertEquals(0, skipped.exitCode(), skipped.err());
+        assertTrue(skipped.out().contains("rejected 1 bad file -> " + out.resolve("_rejected")), skipped.out());
+        assertTrue(skipped.out().contains("ignored 1 images outside class folders"), skipped.out());
+        assertTrue(skipped.out().contains("ingested 4 train rows, 2 classes"), skipped.out());
+        assertEquals(List.of(16), ImageTable.read(spark, out.toString())
+                .filter(ImageTable.ID + " = 'train-dog/c.JPEG'").select(ImageTable.HEIGHT).as(
+                        org.apache.spark.sql.Encoders.INT()).collectAsList());
+        Row rejected = spark.read().parquet(out.resolve("_rejected").toString()).first();
+        assertTrue(rejected.getString(0).endsWith("cat/broken.jpeg"), rejected.toString());
+
+        Run qualityAlone = run("ingest", "folder", "--root", root.toString(), "--out", dir.resolve("q").toString(),
+                "--quality", "80");
+        assertEquals(2, qualityAlone.exitCode());
+        assertTrue(qualityAlone.err().contains("--quality only applies with --resize-shorter"), qualityAlone.err());
+        Run badQuality = run("ingest", "folder", "--root", root.toString(), "--out", dir.resolve("q").toString(),
+                "--resize-shorter", "10", "--quality", "101");
+        assertEquals(2, badQuality.exitCode());
+        assertTrue(badQuality.err().contains("--quality must be 1..100"), badQuality.err());
+    }
+
+    @Test
+    void generatedImageNetLikeFolderIngestsThroughAFileUri() throws IOException {
+        Path source = Files.createDirectories(dir.resolve("fmnist"));
+        IdxFixtures train = IdxFixtures.random(60, 10, 11);
+        IdxFixtures test = IdxFixtures.random(20, 10, 12);
+        IdxFixtures.write(source.resolve(FashionMnist.TRAIN_IMAGES), train.imageFileBytes(), false);
+        IdxFixtures.write(source.resolve(FashionMnist.TRAIN_LABELS), train.labelFileBytes(), false);
+        IdxFixtures.write(source.resolve(FashionMnist.TEST_IMAGES), test.imageFileBytes(), false);
+        IdxFixtures.write(source.resolve(FashionMnist.TEST_LABELS), test.labelFileBytes(), false);
+        Path folder = dir.resolve("inet");
+        Run generated = run("generate", "imagenet-like", "--source", source.toString(), "--out", folder.toString(),
+                "--images", "60", "--val-percent", "20", "--seed", "5");
+        assertEquals(0, generated.exitCode(), generated.err());
+        assertTrue(generated.out().contains("wrote 48 train + 12 val images"), generated.out());
+
+        Path out = dir.resolve("table");
+        Run ingested = run("ingest", "folder", "--root", folder.toUri().toString(), "--out", out.toString());
+        assertEquals(0, ingested.exitCode(), ingested.err());
+        assertTrue(ingested.out().contains("splits: train/ -> train, val/ -> test"), ingested.out());
+        assertTrue(ingested.out().contains("ingested 48 train + 12 test rows, 10 classes"), ingested.out());
+        Dataset<Row> table = ImageTable.read(spark, out.toString());
+        assertEquals(0, table.filter(ImageTable.HEIGHT + " < 60 OR " + ImageTable.WIDTH + " > 500").count());
+
+        Run busy = run("generate", "imagenet-like", "--source", source.toString(), "--out", folder.toString());
+        assertEquals(2, busy.exitCode());
+        assertTrue(busy.err().contains("not empty"), busy.err());
+        Run badShare = run("generate", "imagenet-like", "--out", dir.resolve("x").toString(), "--val-percent", "0");
+        assertEquals(2, badShare.exitCode());
+        assertTrue(badShare.err().contains("validation share"), badShare.err());
     }
 
     @Test
@@ -198,6 +272,8 @@ class IngestCommandTest {
                 .collect(Collectors.toMap(r -> r.getString(0), r -> r.getLong(1)));
         assertEquals(Map.of("train", 60_000L, "test", 10_000L), perSplit);
         assertEquals(70_000L, table.select(ImageTable.ID).distinct().count());
+        assertEquals(List.of(28), table.select(ImageTable.HEIGHT).distinct().as(
+                org.apache.spark.sql.Encoders.INT()).collectAsList());
 
         // Spot-check one image of each split against the raw IDX bytes.
         Path source = FashionMnist.DEFAULT_SOURCE;
