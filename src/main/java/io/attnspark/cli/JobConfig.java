@@ -224,6 +224,16 @@ public final class JobConfig {
     }
 
     /**
+     * Reads a list of numbers.
+     *
+     * @param key the key
+     * @return the values
+     */
+    public List<Double> getDoubleList(String key) {
+        return get(key, config::getDoubleList);
+    }
+
+    /**
      * Reads an int.
      *
      * @param key the key

@@ -1,5 +1,6 @@
 package io.attnspark.cli;
 
+import io.attnspark.data.RandomResizedCrop;
 import io.attnspark.distributed.CheckpointSettings;
 import io.attnspark.distributed.DataSettings;
 import io.attnspark.distributed.StoredConfig;
@@ -74,9 +75,26 @@ final class TrainConfig {
                         c.getDouble("train.warmup-epochs")),
                 new SgdSettings(momentum, weightDecay),
                 new TrainingSettings.Augmentation(c.getInt("train.augment.crop-padding"),
-                        c.getBoolean("train.augment.flip"), c.getBoolean("train.augment.random-resized-crop")),
+                        c.getBoolean("train.augment.flip"), randomResizedCrop(c)),
                 c.getLong("train.seed"),
                 c.getInt("train.eval-batch-size")));
+    }
+
+    /** {@code train.augment}'s random-resized crop, or null when it is off. */
+    private static RandomResizedCrop randomResizedCrop(JobConfig c) {
+        List<Double> scale = c.getDoubleList("train.augment.crop-scale");
+        List<Double> ratio = c.getDoubleList("train.augment.crop-ratio");
+        require(scale.size() == 2, "train.augment.crop-scale", scale, "[min, max]");
+        require(ratio.size() == 2, "train.augment.crop-ratio", ratio, "[min, max]");
+        if (!c.getBoolean("train.augment.random-resized-crop")) {
+            return null;
+        }
+        try {
+            return new RandomResizedCrop(scale.get(0), scale.get(1), ratio.get(0), ratio.get(1));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigError("train.augment.crop-scale = " + scale + " / crop-ratio = " + ratio + " is invalid: "
+                    + e.getMessage());
+        }
     }
 
     /** The {@code checkpoint} section, with {@code --resume}. */

@@ -16,13 +16,14 @@ import java.util.Locale;
  * @param width input width
  * @param cropPadding random-crop padding in pixels after the view is taken, 0 for none
  * @param flip whether training images are flipped horizontally with probability 1/2
- * @param randomResizedCrop whether training views are torchvision's random-resized crops (streamed
- *     shards only); otherwise a training view is the evaluation view
+ * @param randomResizedCrop the random-resized crop that training views are (torchvision's
+ *     {@code RandomResizedCrop}), or null for none: a training view is then the evaluation view when the
+ *     images are not of the input size
  * @param decodeThreads threads that decode the images of one batch (streamed shards)
  */
 public record InputPipeline(
         Normalization normalization, int channels, int height, int width, int cropPadding, boolean flip,
-        boolean randomResizedCrop, int decodeThreads) implements Serializable {
+        RandomResizedCrop randomResizedCrop, int decodeThreads) implements Serializable {
 
     /**
      * Checks the values.
@@ -62,7 +63,7 @@ public record InputPipeline(
      */
     public static InputPipeline fixed(
             Normalization normalization, int channels, int height, int width, int cropPadding, boolean flip) {
-        return new InputPipeline(normalization, channels, height, width, cropPadding, flip, false, 1);
+        return new InputPipeline(normalization, channels, height, width, cropPadding, flip, null, 1);
     }
 
     /**
@@ -81,7 +82,7 @@ public record InputPipeline(
      */
     public String describe() {
         return String.format(Locale.ROOT, "%dx%dx%d%s%s%s", channels, height, width,
-                randomResizedCrop ? " random-resized-crop" : "", cropPadding > 0 ? " crop-padding=" + cropPadding : "",
+                randomResizedCrop != null ? " " + randomResizedCrop : "", cropPadding > 0 ? " crop-padding=" + cropPadding : "",
                 flip ? " flip" : "");
     }
 }

@@ -173,7 +173,7 @@ public final class ShardData implements ImageShard {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
                     "decoded images of %dx%dx%d cannot feed an input of %s", channels, height, width, input.describe()));
         }
-        if (input.height() != height || input.width() != width || input.randomResizedCrop()) {
+        if (input.height() != height || input.width() != width || input.randomResizedCrop() != null) {
             return new ViewedBatches(this, this::image, input);
         }
         BatchAssembler training = new BatchAssembler(input.normalization(), input.cropPadding(), input.flip());

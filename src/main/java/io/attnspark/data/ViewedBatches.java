@@ -25,7 +25,6 @@ final class ViewedBatches implements BatchMaker {
     private final InputPipeline input;
     private final BatchAssembler training;
     private final BatchAssembler plain;
-    private final RandomResizedCrop crop = RandomResizedCrop.standard();
     private final ExecutorService decoders;
 
     /**
@@ -91,8 +90,9 @@ final class ViewedBatches implements BatchMaker {
             DecodedImage decoded = images.apply(image);
             if (train) {
                 SplittableRandom random = new SplittableRandom(Seeds.mix(seed, IMAGE_STREAM, b));
-                DecodedImage view = input.randomResizedCrop()
-                        ? InputViews.train(decoded, input.height(), input.width(), crop, false, random)
+                DecodedImage view = input.randomResizedCrop() != null
+                        ? InputViews.train(decoded, input.height(), input.width(), input.randomResizedCrop(), false,
+                                random)
                         : InputViews.eval(decoded, input.height(), input.width());
                 training.write(view, random, out, b * size);
             } else {

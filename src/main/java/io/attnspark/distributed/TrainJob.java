@@ -156,7 +156,7 @@ public final class TrainJob {
         checkDriverResults(jsc, trainer, s.sync(), shards);
         Checkpoints checkpoints = new Checkpoints(s.output() + "/checkpoints", jsc.hadoopConfiguration(), s.checkpoint().keep());
         String fingerprint = fingerprint(spec, plan, shards, totalSteps, trainImages) + " " + s.sync().fingerprint()
-                + (t.augment().randomResizedCrop() ? " random-resized-crop" : "")
+                + (t.augment().randomResizedCrop() != null ? " " + t.augment().randomResizedCrop() : "")
                 + (data.decodedOnce() ? "" : " decoded-per-epoch");
         java.util.Optional<Checkpoints.Saved> saved = checkpoints.latest();
         if (saved.isPresent() && !s.checkpoint().resume()) {

@@ -2,6 +2,7 @@ package io.attnspark.distributed;
 
 import static io.attnspark.distributed.SettingsCheck.require;
 
+import io.attnspark.data.RandomResizedCrop;
 import io.attnspark.train.SgdSettings;
 import java.io.Serializable;
 
@@ -64,10 +65,10 @@ public record TrainingSettings(
      *
      * @param cropPadding random-crop padding in pixels, 0 for none
      * @param flip random horizontal flips
-     * @param randomResizedCrop torchvision's random-resized crops (scale [0.08, 1], ratio [3/4, 4/3]) of
-     *     images decoded per epoch
+     * @param randomResizedCrop torchvision's random-resized crop (its scale and ratio ranges), or null for none
      */
-    public record Augmentation(int cropPadding, boolean flip, boolean randomResizedCrop) implements Serializable {
+    public record Augmentation(int cropPadding, boolean flip, RandomResizedCrop randomResizedCrop)
+            implements Serializable {
 
         /**
          * Validates the augmentation.
@@ -85,7 +86,7 @@ public record TrainingSettings(
          * @param flip random horizontal flips
          */
         public Augmentation(int cropPadding, boolean flip) {
-            this(cropPadding, flip, false);
+            this(cropPadding, flip, null);
         }
     }
 }

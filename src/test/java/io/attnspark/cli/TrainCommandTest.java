@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.attnspark.TestImages;
 import io.attnspark.TestSpark;
 import io.attnspark.data.BadInputException;
+import io.attnspark.distributed.DataSettings;
 import io.attnspark.distributed.TrainJob;
 import io.attnspark.model.AttentionPlacement;
 import java.nio.file.Files;
@@ -82,6 +83,32 @@ class TrainCommandTest {
         assertTrue(slices.getMessage().contains("sync.slices"), slices.getMessage());
         ConfigError treeBf16 = assertThrows(ConfigError.class, () -> settings("sync.wire=bfloat16"));
         assertTrue(treeBf16.getMessage().contains("sync.method = sharded"), treeBf16.getMessage());
+    }
+
+    @Test
+    void dataAndAugmentationKeysForImagesOfAnySizeAreReadAndCheckedNamingTheKey() {
+        TrainJob.Settings s = settings("data.input-size=[64, 48]", "data.decode-threads=3", "data.cache-decoded=false",
+                "train.augment.random-resized-crop=true", "train.augment.crop-scale=[0.35, 1]");
+        assertEquals(new DataSettings.InputSize(64, 48), s.data().input());
+        assertEquals(3, s.data().decodeThreads());
+        assertEquals(DataSettings.CacheDecoded.FALSE, s.data().cacheDecoded());
+        assertTrue(s.train().augment().randomResizedCrop().toString().contains("scale [0.35, 1.0]"),
+                s.train().augment().randomResizedCrop().toString());
+        assertEquals(null, settings().train().augment().randomResizedCrop(), "off by default");
+        for (String[] bad : new String[][] {
+            {"data.input-size=[64]", "data.input-size"},
+            {"data.input-size=[4, 4]", "data.input-size"},
+            {"data.decode-threads=0", "data.decode-threads"},
+            {"data.cache-decoded=sometimes", "data.cache-decoded"},
+            {"train.augment.crop-scale=[0.5]", "train.augment.crop-scale"},
+            {"train.augment.crop-scale=[0.9, 0.5]", "crop-scale"},
+            {"train.augment.crop-ratio=[0, 1]", "crop-ratio"},
+        }) {
+            String[] args = bad[0].startsWith("train.augment.crop-")
+                    ? new String[] {bad[0], "train.augment.random-resized-crop=true"} : new String[] {bad[0]};
+            ConfigError e = assertThrows(ConfigError.class, () -> settings(args), bad[0]);
+            assertTrue(e.getMessage().contains(bad[1]), bad[0] + ": " + e.getMessage());
+        }
     }
 
     @Test

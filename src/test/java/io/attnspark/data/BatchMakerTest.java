@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 /** Both kinds of shard make the batches their pipeline asks for, and bad images are named. */
 class BatchMakerTest {
 
+    private static final RandomResizedCrop RRC = RandomResizedCrop.standard();
     private static final Normalization NORM = new Normalization(new float[] {0.5f, 0.4f, 0.3f},
             new float[] {0.2f, 0.25f, 0.3f});
 
@@ -65,7 +66,7 @@ class BatchMakerTest {
         DecodedImage wide = image(random, 20, 40);
         DecodedImage tall = image(random, 33, 17);
         EncodedShard shard = encoded(wide, tall);
-        InputPipeline input = new InputPipeline(NORM, 3, 12, 12, 0, false, true, 2);
+        InputPipeline input = new InputPipeline(NORM, 3, 12, 12, 0, false, RRC, 2);
         float[] out = new float[2 * 3 * 144];
         long[] labels = new long[2];
         try (BatchMaker maker = shard.batches(input)) {
@@ -93,7 +94,7 @@ class BatchMakerTest {
         int[] batch = {6, 0, 3, 5, 1};
         float[] reference = null;
         for (int threads : new int[] {1, 2, 4}) {
-            InputPipeline input = new InputPipeline(NORM, 3, 16, 16, 1, true, true, threads);
+            InputPipeline input = new InputPipeline(NORM, 3, 16, 16, 1, true, RRC, threads);
             for (ImageShard shard : new ImageShard[] {encoded(images), decoded}) {
                 float[] out = new float[batch.length * input.imageSize()];
                 try (BatchMaker maker = shard.batches(input)) {
@@ -107,7 +108,7 @@ class BatchMakerTest {
             }
         }
         float[] otherSeed = new float[reference.length];
-        try (BatchMaker maker = encoded(images).batches(new InputPipeline(NORM, 3, 16, 16, 1, true, true, 1))) {
+        try (BatchMaker maker = encoded(images).batches(new InputPipeline(NORM, 3, 16, 16, 1, true, RRC, 1))) {
             maker.trainBatch(batch, 1235, otherSeed, new long[batch.length]);
         }
         assertTrue(!java.util.Arrays.equals(reference, otherSeed), "another seed, other crops");
@@ -119,7 +120,7 @@ class BatchMakerTest {
                 new byte[][] {PngCodec.encode(image(new Random(4), 10, 10)), {(byte) 0xFF, (byte) 0xD8, 1, 2},
                     PngCodec.encode(image(new Random(5), 10, 10))}, new int[] {0, 1, 2});
         for (int threads : new int[] {1, 3}) {
-            InputPipeline input = new InputPipeline(NORM, 3, 8, 8, 0, false, true, threads);
+            InputPipeline input = new InputPipeline(NORM, 3, 8, 8, 0, false, RRC, threads);
             try (BatchMaker maker = shard.batches(input)) {
                 BadInputException e = assertThrows(BadInputException.class,
                         () -> maker.trainBatch(new int[] {0, 1, 2}, 1, new float[3 * 192], new long[3]));
@@ -130,9 +131,9 @@ class BatchMakerTest {
 
     @Test
     void aPipelineRejectsImpossibleSettingsAndShardsOfOtherChannels() {
-        assertThrows(IllegalArgumentException.class, () -> new InputPipeline(NORM, 2, 8, 8, 0, false, false, 1));
-        assertThrows(IllegalArgumentException.class, () -> new InputPipeline(NORM, 3, 8, 8, 0, false, false, 0));
-        assertThrows(IllegalArgumentException.class, () -> new InputPipeline(NORM, 1, 8, 8, 0, false, false, 1));
+        assertThrows(IllegalArgumentException.class, () -> new InputPipeline(NORM, 2, 8, 8, 0, false, null, 1));
+        assertThrows(IllegalArgumentException.class, () -> new InputPipeline(NORM, 3, 8, 8, 0, false, null, 0));
+        assertThrows(IllegalArgumentException.class, () -> new InputPipeline(NORM, 1, 8, 8, 0, false, null, 1));
         ShardData gray = new ShardData(1, 4, 4, new int[] {0}, new byte[16]);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> gray.batches(InputPipeline.fixed(NORM, 3, 4, 4, 0, false)));

@@ -74,7 +74,7 @@ class StreamedTrainingTest {
         return new TrainJob.Settings(new DataSettings(table, 0, 0, input, decodeThreads, cache),
                 new Architecture("resnet-cifar", 8, "none", null, false),
                 new TrainingSettings(2, 16, new TrainingSettings.LearningRate(0.05, 0, 0.25), new SgdSettings(0.9, 5e-4),
-                        new TrainingSettings.Augmentation(1, true, true), 11, 32),
+                        new TrainingSettings.Augmentation(1, true, io.attnspark.data.RandomResizedCrop.standard()), 11, 32),
                 2, new SyncSchedule(2, 1, 0, 2), new CheckpointSettings(1, 2, false), output,
                 new StoredConfig("{}", Map.of("k", "v")));
     }
