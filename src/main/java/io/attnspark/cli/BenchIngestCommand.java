@@ -115,7 +115,7 @@ public final class BenchIngestCommand implements Callable<Integer> {
 
     private void print(SparkSession spark, Map<String, List<Run>> runs) {
         System.out.printf(Locale.ROOT, "%nIngest of %d images, Spark %s (default parallelism %d), medians of %d runs"
-                + " after %d warm-up(s); CPU: %s%n", runs.values().iterator().next().get(0).rows(),
+                + " after %d warm-up(s)%n%s%n", runs.values().iterator().next().get(0).rows(),
                 spark.sparkContext().master(), spark.sparkContext().defaultParallelism(), repeats, warmUps,
                 CpuDescription.describe());
         System.out.println("| setup | images/s | seconds | table MB |");
