@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         description = "Benchmarks (run them on a quiet machine; they print Markdown tables).",
         subcommands = {BenchTrainCommand.class, BenchBlocksCommand.class, BenchAttentionCommand.class,
-            BenchSyncCommand.class, BenchRoundsCommand.class, BenchScoreCommand.class})
+            BenchSyncCommand.class, BenchRoundsCommand.class, BenchScoreCommand.class, BenchDecodeCommand.class,
+            BenchIngestCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

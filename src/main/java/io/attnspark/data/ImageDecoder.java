@@ -11,8 +11,12 @@ import java.util.Locale;
  * {@code convert} does not blend); 16-bit colour keeps the high byte of each sample and 16-bit gray
  * is clamped at 255, as PIL opens and converts them; CMYK and YCCK JPEGs convert with PIL's naive
  * formula; ICC profiles are ignored; gray becomes RGB by copying, and RGB becomes gray by PIL's
- * ITU-R 601-2 luma ({@link PilColors#luma}). JPEG pixels come from a libjpeg-6b-derived decoder
- * with the same integer IDCT and upsampling as the libjpeg-turbo PIL uses.
+ * ITU-R 601-2 luma ({@link PilColors#luma}).
+ *
+ * <p>JPEGs are decoded by libjpeg-turbo ({@link TurboJpeg}) where the system has it, else by the
+ * JDK's libjpeg-6b-derived ImageIO reader ({@link ImageIoDecoder}); both have PIL's integer IDCT,
+ * fancy upsampling and colour tables, and give PIL's pixels exactly on the test vectors. CMYK and
+ * YCCK JPEGs, and all other formats, always go through ImageIO.
  */
 public final class ImageDecoder {
 
@@ -29,6 +33,27 @@ public final class ImageDecoder {
      * @throws BadInputException naming {@code name} and the reason if the bytes do not decode
      */
     public static DecodedImage decode(byte[] bytes, String name) {
+        ImageFormat format = formatOf(bytes, name);
+        if (format == ImageFormat.JPEG && TurboJpeg.available()) {
+            DecodedImage image = TurboJpeg.decode(bytes, name);
+            if (image != null) {
+                return image;
+            }
+        }
+        return ImageIoDecoder.decode(bytes, format, name);
+    }
+
+    /**
+     * Names the JPEG decoder in use, for logs and benchmark reports.
+     *
+     * @return {@code "libjpeg-turbo (TurboJPEG)"} or {@code "ImageIO"} with the reason TurboJPEG is not used
+     */
+    public static String jpegDecoder() {
+        return TurboJpeg.available() ? "libjpeg-turbo (TurboJPEG)" : "ImageIO (" + TurboJpeg.unavailableReason() + ")";
+    }
+
+    /** The format the bytes start like; refuses empty and unknown bytes naming the image. */
+    static ImageFormat formatOf(byte[] bytes, String name) {
         if (bytes == null || bytes.length == 0) {
             throw new BadInputException(name + " is not an image: it is empty");
         }
@@ -37,7 +62,7 @@ public final class ImageDecoder {
             throw new BadInputException(String.format(
                     Locale.ROOT, "%s is not a JPEG, PNG, GIF, BMP or WebP image (it starts with %s)", name, head(bytes)));
         }
-        return ImageIoDecoder.decode(bytes, format, name);
+        return format;
     }
 
     /**

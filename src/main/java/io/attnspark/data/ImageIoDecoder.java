@@ -27,15 +27,32 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * colour keeps the high byte and 16-bit gray is clamped to 255 (PIL's {@code I;16} to {@code L});
  * CMYK and YCCK JPEGs, which ImageIO will not convert, are read raw and converted as PIL does.
  *
- * <p>Readers are kept per thread and format: they are not thread-safe, and looking them up in the
+ * <p>{@link ImageDecoder} uses this class for every format but the JPEGs {@link TurboJpeg} takes; it is
+ * public so that benchmarks can time it alone. The JDK's own readers are used even where other
+ * plugins are installed. Readers are kept per thread and format: they are not thread-safe, and looking them up in the
  * registry for every image costs more than decoding a small one.
  */
-final class ImageIoDecoder {
+public final class ImageIoDecoder {
 
     private static final ThreadLocal<Map<ImageFormat, ImageReader>> READERS =
             ThreadLocal.withInitial(() -> new EnumMap<>(ImageFormat.class));
 
+    /** Where the JDK's ImageIO plugins live. */
+    private static final String JDK_PLUGINS = "com.sun.imageio.plugins.";
+
     private ImageIoDecoder() {}
+
+    /**
+     * Decodes a JPEG, PNG, GIF or BMP image with ImageIO alone, to its own colour kind.
+     *
+     * @param bytes the encoded image
+     * @param name the image's name for errors
+     * @return the image, one channel for gray sources, three otherwise
+     * @throws BadInputException naming the image if it does not decode
+     */
+    public static DecodedImage decode(byte[] bytes, String name) {
+        return decode(bytes, ImageDecoder.formatOf(bytes, name), name);
+    }
 
     /**
      * Decodes an image.
@@ -82,7 +99,7 @@ final class ImageIoDecoder {
      */
     private static void rejectTruncated(List<String> warnings, ImageFormat format, String name) {
         for (String warning : warnings) {
-            if (warning.toLowerCase(Locale.ROOT).contains("premature end")) {
+            if (JpegWarnings.isTruncation(warning)) {
                 throw new BadInputException(String.format(
                         Locale.ROOT, "%s is not a readable %s image: it is truncated (%s)", name, format.label, warning));
             }
@@ -249,14 +266,26 @@ final class ImageIoDecoder {
         return true;
     }
 
+    /**
+     * The JDK's own reader for the format. Other plugins on the class path register ahead of it
+     * (TwelveMonkeys' JPEG reader does) and convert differently, e.g. CMYK through ICC profiles;
+     * the JDK's readers are the ones checked against PIL.
+     */
     private static ImageReader reader(ImageFormat format, String name) {
         return READERS.get().computeIfAbsent(format, f -> {
-            Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(f.label);
-            if (!readers.hasNext()) {
+            ImageReader fallback = null;
+            for (Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(f.label); readers.hasNext(); ) {
+                ImageReader candidate = readers.next();
+                if (candidate.getClass().getName().startsWith(JDK_PLUGINS)) {
+                    return candidate;
+                }
+                fallback = fallback == null ? candidate : fallback;
+            }
+            if (fallback == null) {
                 throw new BadInputException(String.format(
                         Locale.ROOT, "%s is a %s image, which no installed decoder reads", name, f.label));
             }
-            return readers.next();
+            return fallback;
         });
     }
 }

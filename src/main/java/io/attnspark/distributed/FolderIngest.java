@@ -109,6 +109,7 @@ public final class FolderIngest {
                 .option("pathGlobFilter", IMAGE_GLOB)
                 .load(loadRoots.toArray(String[]::new))
                 .select("path", "content");
+        // The listing's total file size, known without reading a file; at least one task per core.
         long bytes = files.queryExecution().optimizedPlan().stats().sizeInBytes().longValue();
         int tasks = (int) Math.max(spark.sparkContext().defaultParallelism(),
                 Math.min(100_000, (bytes + BYTES_PER_TASK - 1) / BYTES_PER_TASK));

@@ -1,8 +1,10 @@
 package io.attnspark.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Arrays;
 import java.util.stream.Stream;
@@ -31,6 +33,51 @@ class ImageDecoderTest {
                 file + " as gray differs from PIL's convert('L')");
         assertEquals(Integer.parseInt(naturalChannels), ImageDecoder.decode(bytes, file).channels(),
                 file + " (PIL mode " + pilMode + ") keeps the wrong colour kind");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("vectors")
+    void imageIoAloneGivesPilsPixels(String file, String pilMode, String naturalChannels, String height,
+            String width) {
+        byte[] bytes = ImageVectors.bytes(file);
+        DecodedImage image = ImageIoDecoder.decode(bytes, file);
+        assertEquals(Integer.parseInt(naturalChannels), image.channels(), file + " keeps the wrong colour kind");
+        int h = Integer.parseInt(height);
+        int w = Integer.parseInt(width);
+        assertEquals(0, ImageVectors.maxDifference(ImageVectors.image(file + ".rgb", 3, h, w),
+                ImageDecoder.toChannels(image, 3)), file + " through ImageIO differs from PIL");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("vectors")
+    void turboJpegGivesPilsPixelsOrLeavesCmykToImageIo(String file, String pilMode, String naturalChannels,
+            String height, String width) {
+        assumeTrue(file.endsWith(".jpg"), "TurboJpeg reads JPEGs only");
+        assumeTrue(TurboJpeg.available(), () -> "libturbojpeg is not installed: " + TurboJpeg.unavailableReason());
+        DecodedImage image = TurboJpeg.decode(ImageVectors.bytes(file), file);
+        if (pilMode.equals("CMYK")) {
+            assertNull(image, file + ": CMYK and YCCK are ImageIO's, converted as PIL does");
+            return;
+        }
+        assertEquals(Integer.parseInt(naturalChannels), image.channels(), file + " keeps the wrong colour kind");
+        int h = Integer.parseInt(height);
+        int w = Integer.parseInt(width);
+        assertEquals(0, ImageVectors.maxDifference(ImageVectors.image(file + ".rgb", 3, h, w),
+                ImageDecoder.toChannels(image, 3)), file + " through TurboJPEG differs from PIL");
+    }
+
+    @Test
+    void bothJpegDecodersRefuseAFileMissingOnlyItsEndMarker() {
+        // PIL: "image file is truncated" even when only EOI is missing; libjpeg merely warns.
+        byte[] jpeg = ImageVectors.bytes("jpeg_progressive.jpg");
+        byte[] cut = Arrays.copyOf(jpeg, jpeg.length - 2);
+        BadInputException imageIo = assertThrows(BadInputException.class, () -> ImageIoDecoder.decode(cut, "eoi.jpg"));
+        assertTrue(imageIo.getMessage().contains("eoi.jpg") && imageIo.getMessage().contains("truncated"),
+                imageIo.getMessage());
+        assumeTrue(TurboJpeg.available(), () -> "libturbojpeg is not installed: " + TurboJpeg.unavailableReason());
+        BadInputException turbo = assertThrows(BadInputException.class, () -> TurboJpeg.decode(cut, "eoi.jpg"));
+        assertTrue(turbo.getMessage().contains("eoi.jpg") && turbo.getMessage().contains("truncated"),
+                turbo.getMessage());
     }
 
     @Test
@@ -67,6 +114,9 @@ class ImageDecoderTest {
         byte[] cut = Arrays.copyOf(jpeg, jpeg.length * 2 / 3);
         BadInputException e = assertThrows(BadInputException.class, () -> ImageDecoder.decode(cut, "cut.jpg"));
         assertTrue(e.getMessage().contains("cut.jpg") && e.getMessage().contains("truncated"), e.getMessage());
+        BadInputException imageIo = assertThrows(BadInputException.class, () -> ImageIoDecoder.decode(cut, "cut.jpg"));
+        assertTrue(imageIo.getMessage().contains("cut.jpg") && imageIo.getMessage().contains("truncated"),
+                imageIo.getMessage());
     }
 
     @Test
