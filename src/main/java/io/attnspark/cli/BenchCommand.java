@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "Benchmarks (run them on a quiet machine; they print Markdown tables).",
         subcommands = {BenchTrainCommand.class, BenchBlocksCommand.class, BenchAttentionCommand.class,
             BenchSyncCommand.class, BenchRoundsCommand.class, BenchScoreCommand.class, BenchDecodeCommand.class,
-            BenchIngestCommand.class})
+            BenchIngestCommand.class, BenchInputCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
