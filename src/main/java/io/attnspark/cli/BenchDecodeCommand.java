@@ -64,8 +64,8 @@ public final class BenchDecodeCommand implements Callable<Integer> {
     List<String> decoders = new ArrayList<>(List.of("turbojpeg", "imageio", "twelvemonkeys", "opencv"));
 
     @Option(names = "--resizers", split = ",",
-            description = "java, opencv-linear, opencv-area (default: ${DEFAULT-VALUE}).")
-    List<String> resizers = new ArrayList<>(List.of("java", "opencv-linear", "opencv-area"));
+            description = "java, opencv-linear, opencv-area, libtorch-linear (default: ${DEFAULT-VALUE}).")
+    List<String> resizers = new ArrayList<>(List.of("java", "opencv-linear", "opencv-area", "libtorch-linear"));
 
     @Option(names = "--seed", description = "Seed of the images and crops (default: ${DEFAULT-VALUE}).")
     long seed = 16;
