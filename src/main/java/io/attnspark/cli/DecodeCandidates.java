@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -68,6 +69,29 @@ final class DecodeCandidates {
          * @return the resized crop, CHW
          */
         DecodedImage resizedCrop(DecodedImage src, CropBox box, int size);
+    }
+
+    private static final List<String> DECODERS = List.of("turbojpeg", "imageio", "twelvemonkeys", "opencv");
+    private static final List<String> RESIZERS = List.of("java", "opencv-linear", "opencv-area", "libtorch-linear");
+
+    /**
+     * Refuses unknown names before any work, naming the known ones.
+     *
+     * @param decoders decoder names
+     * @param resizers resizer names
+     * @throws ConfigError naming the first unknown name
+     */
+    static void checkNames(List<String> decoders, List<String> resizers) {
+        for (String name : decoders) {
+            if (!DECODERS.contains(name)) {
+                throw new ConfigError("unknown decoder '" + name + "' (known: " + String.join(", ", DECODERS) + ")");
+            }
+        }
+        for (String name : resizers) {
+            if (!RESIZERS.contains(name)) {
+                throw new ConfigError("unknown resizer '" + name + "' (known: " + String.join(", ", RESIZERS) + ")");
+            }
+        }
     }
 
     /**
