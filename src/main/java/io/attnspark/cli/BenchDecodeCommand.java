@@ -11,7 +11,9 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -25,10 +27,11 @@ import picocli.CommandLine.Option;
 /**
  * {@code attnspark bench decode}: the input pipeline of ImageNet training on the CPU, per decoder and
  * per resizer. For ImageNet-like JPEGs made in memory (see {@link SyntheticPhotos}) it times decode +
- * random-resized crop + flip + normalise to float, decode alone, and crop + resize + flip + normalise
- * alone (on images decoded beforehand), with 1 and 2 threads, and prints images/s per core (medians
- * of repeats) and how far each candidate's pixels are from PIL's (the JDK decoder and the Java
- * resampler equal PIL's on the test vectors, so they are the reference here).
+ * random-resized crop + flip + normalise to float (with the Java resampler), decode alone, and crop +
+ * resize + flip + normalise alone per resizer (on images decoded beforehand), with 1 and 2 threads,
+ * and prints images/s per core (medians of repeats, candidates timed in turns) and how far each
+ * candidate's pixels are from PIL's ({@link ImageDecoder} and the Java resampler equal PIL's on the
+ * test vectors, so they are the reference here).
  */
 @Command(name = "decode", mixinStandardHelpOptions = true,
         description = "Decode + random-resized crop + flip + normalise, images/s per core, per decoder and resizer.")
@@ -37,6 +40,9 @@ public final class BenchDecodeCommand implements Callable<Integer> {
     /** ImageNet's per-channel mean and deviation, as torchvision's examples normalise. */
     private static final float[] MEAN = {0.485f, 0.456f, 0.406f};
     private static final float[] STD = {0.229f, 0.224f, 0.225f};
+
+    private static final String FULL = "/full";
+    private static final String DECODE = "/decode";
 
     @Option(names = "--images", description = "Distinct JPEGs (default: ${DEFAULT-VALUE}).")
     int images = 200;
@@ -64,14 +70,15 @@ public final class BenchDecodeCommand implements Callable<Integer> {
     List<String> decoders = new ArrayList<>(List.of("turbojpeg", "imageio", "twelvemonkeys", "opencv"));
 
     @Option(names = "--resizers", split = ",",
-            description = "java, opencv-linear, opencv-area (default: ${DEFAULT-VALUE}).")
-    List<String> resizers = new ArrayList<>(List.of("java", "opencv-linear", "opencv-area"));
+            description = "java, opencv-linear, opencv-area, libtorch-linear (default: ${DEFAULT-VALUE}).")
+    List<String> resizers = new ArrayList<>(List.of("java", "opencv-linear", "opencv-area", "libtorch-linear"));
 
     @Option(names = "--seed", description = "Seed of the images and crops (default: ${DEFAULT-VALUE}).")
     long seed = 16;
 
     @Override
     public Integer call() throws Exception {
+        DecodeCandidates.checkNames(decoders, resizers);
         System.out.println(CpuDescription.describe());
         System.out.println("ImageDecoder's JPEG decoder here: " + ImageDecoder.jpegDecoder());
         List<byte[]> jpegs = SyntheticPhotos.jpegs(images, height, width, quality, seed);
@@ -89,48 +96,71 @@ public final class BenchDecodeCommand implements Callable<Integer> {
         RandomResizedCrop crop = RandomResizedCrop.standard();
         DecodeCandidates.Resizer javaResizer = DecodeCandidates.resizer("java");
 
-        System.out.println();
-        System.out.println("| decoder | threads | decode+crop+flip+normalise img/s | per core | decode only, per core"
-                + " | crop+resize+flip+normalise only, per core | decode share | pixels vs PIL: mean / max abs diff |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---|");
+        // Candidates are timed in turns within each repeat, so that a change in the machine's load
+        // (others' builds) touches all of them alike rather than whichever ran at that moment.
+        Map<String, IntConsumer> decoderWork = new LinkedHashMap<>();
+        Map<String, String> decoderAccuracy = new LinkedHashMap<>();
+        List<String> decoderNotes = new ArrayList<>();
         for (String name : decoders) {
             DecodeCandidates.Decoder decoder;
             try {
                 decoder = DecodeCandidates.decoder(name);
+            } catch (ConfigError e) {
+                throw e;
             } catch (LinkageError | RuntimeException e) {
-                System.out.printf(Locale.ROOT, "| %s | - | not available: %s | | | | | |%n", name, e);
+                decoderNotes.add(String.format(Locale.ROOT, "| %s | - | not available: %s | | | | |", name, e));
                 continue;
             }
-            String accuracy = accuracy(decoder, jpegs, reference);
-            for (int t : threads) {
-                Rate full = rate(t, i -> pipeline(decoder.decode(jpegs.get(i)), javaResizer, crop, i));
-                Rate decode = rate(t, i -> decoder.decode(jpegs.get(i)));
-                Rate resize = rate(t, i -> pipeline(reference.get(i), javaResizer, crop, i));
-                System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.0f | %.0f | %.0f%% | %s |%n",
-                        name, t, full.wall(), full.perCore(), decode.perCore(), resize.perCore(),
-                        100 * full.perCore() / decode.perCore(), accuracy);
+            decoderAccuracy.put(name, accuracy(decoder, jpegs, reference));
+            decoderWork.put(name + FULL, i -> pipeline(decoder.decode(jpegs.get(i)), javaResizer, crop, i));
+            decoderWork.put(name + DECODE, i -> decoder.decode(jpegs.get(i)));
+        }
+        Map<String, IntConsumer> resizerWork = new LinkedHashMap<>();
+        Map<String, String> resizerAccuracy = new LinkedHashMap<>();
+        List<String> resizerNotes = new ArrayList<>();
+        for (String name : resizers) {
+            DecodeCandidates.Resizer resizer;
+            try {
+                resizer = DecodeCandidates.resizer(name);
+            } catch (ConfigError e) {
+                throw e;
+            } catch (LinkageError | RuntimeException e) {
+                resizerNotes.add(String.format(Locale.ROOT, "| %s | - | not available: %s | | |", name, e));
+                continue;
+            }
+            resizerAccuracy.put(name, resizeAccuracy(resizer, reference, crop));
+            resizerWork.put(name, i -> pipeline(reference.get(i), resizer, crop, i));
+        }
+
+        System.out.println();
+        System.out.println("| decoder | threads | decode+crop+flip+normalise img/s | per core | decode only, per core"
+                + " | decode share | pixels vs PIL: mean / max abs diff |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---|");
+        for (int t : threads) {
+            Map<String, Rate> rates = interleaved(t, decoderWork);
+            for (Map.Entry<String, String> candidate : decoderAccuracy.entrySet()) {
+                Rate full = rates.get(candidate.getKey() + FULL);
+                Rate decode = rates.get(candidate.getKey() + DECODE);
+                System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.0f | %.0f%% | %s |%n", candidate.getKey(), t,
+                        full.wall(), full.perCore(), decode.perCore(), 100 * full.perCore() / decode.perCore(),
+                        candidate.getValue());
             }
         }
+        decoderNotes.forEach(System.out::println);
 
         System.out.println();
         System.out.println("| resizer (crop+resize+flip+normalise, decoded images) | threads | img/s | per core"
                 + " | pixels vs PIL's resized_crop: mean / max abs diff |");
         System.out.println("|---|---:|---:|---:|---|");
-        for (String name : resizers) {
-            DecodeCandidates.Resizer resizer;
-            try {
-                resizer = DecodeCandidates.resizer(name);
-            } catch (LinkageError | RuntimeException e) {
-                System.out.printf(Locale.ROOT, "| %s | - | not available: %s | | |%n", name, e);
-                continue;
-            }
-            String accuracy = resizeAccuracy(resizer, reference, crop);
-            for (int t : threads) {
-                Rate rate = rate(t, i -> pipeline(reference.get(i), resizer, crop, i));
-                System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.0f | %s |%n", name, t, rate.wall(), rate.perCore(),
-                        accuracy);
+        for (int t : threads) {
+            Map<String, Rate> rates = interleaved(t, resizerWork);
+            for (Map.Entry<String, String> candidate : resizerAccuracy.entrySet()) {
+                Rate rate = rates.get(candidate.getKey());
+                System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.0f | %s |%n", candidate.getKey(), t, rate.wall(),
+                        rate.perCore(), candidate.getValue());
             }
         }
+        resizerNotes.forEach(System.out::println);
         return 0;
     }
 
@@ -157,21 +187,33 @@ public final class BenchDecodeCommand implements Callable<Integer> {
 
     /**
      * Images per second over all threads by the wall clock, and per core by the threads' own CPU time
-     * (which other processes on the machine disturb far less), medians of the repeats after one warm-up pass.
+     * (which other processes on the machine disturb far less), medians of the repeats; every piece of
+     * work runs once as a warm-up, then all of them in turn in each repeat.
      */
-    private Rate rate(int threadCount, IntConsumer work) throws InterruptedException, ExecutionException {
+    private Map<String, Rate> interleaved(int threadCount, Map<String, IntConsumer> works)
+            throws InterruptedException, ExecutionException {
         ExecutorService pool = Executors.newFixedThreadPool(threadCount);
         try {
-            runOnce(pool, threadCount, work);
-            double[] wall = new double[repeats];
-            double[] perCore = new double[repeats];
-            for (int r = 0; r < repeats; r++) {
-                long start = System.nanoTime();
-                long cpuNanos = runOnce(pool, threadCount, work);
-                wall[r] = images / ((System.nanoTime() - start) / 1e9);
-                perCore[r] = images / (cpuNanos / 1e9);
+            Map<String, double[]> wall = new LinkedHashMap<>();
+            Map<String, double[]> perCore = new LinkedHashMap<>();
+            for (Map.Entry<String, IntConsumer> work : works.entrySet()) {
+                runOnce(pool, threadCount, work.getValue());
+                wall.put(work.getKey(), new double[repeats]);
+                perCore.put(work.getKey(), new double[repeats]);
             }
-            return new Rate(Medians.of(wall), Medians.of(perCore));
+            for (int r = 0; r < repeats; r++) {
+                for (Map.Entry<String, IntConsumer> work : works.entrySet()) {
+                    long start = System.nanoTime();
+                    long cpuNanos = runOnce(pool, threadCount, work.getValue());
+                    wall.get(work.getKey())[r] = images / ((System.nanoTime() - start) / 1e9);
+                    perCore.get(work.getKey())[r] = images / (cpuNanos / 1e9);
+                }
+            }
+            Map<String, Rate> rates = new LinkedHashMap<>();
+            for (String key : works.keySet()) {
+                rates.put(key, new Rate(Medians.of(wall.get(key)), Medians.of(perCore.get(key))));
+            }
+            return rates;
         } finally {
             pool.shutdown();
         }

@@ -6,12 +6,23 @@ import io.attnspark.data.ImageDecoder;
 import io.attnspark.data.ImageIoDecoder;
 import io.attnspark.data.Resampler;
 import io.attnspark.data.TurboJpeg;
+import io.attnspark.train.TorchRuntime;
+import ai.djl.Device;
+import ai.djl.modality.cv.Image;
+import ai.djl.modality.cv.util.NDImageUtils;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -60,6 +71,29 @@ final class DecodeCandidates {
         DecodedImage resizedCrop(DecodedImage src, CropBox box, int size);
     }
 
+    private static final List<String> DECODERS = List.of("turbojpeg", "imageio", "twelvemonkeys", "opencv");
+    private static final List<String> RESIZERS = List.of("java", "opencv-linear", "opencv-area", "libtorch-linear");
+
+    /**
+     * Refuses unknown names before any work, naming the known ones.
+     *
+     * @param decoders decoder names
+     * @param resizers resizer names
+     * @throws ConfigError naming the first unknown name
+     */
+    static void checkNames(List<String> decoders, List<String> resizers) {
+        for (String name : decoders) {
+            if (!DECODERS.contains(name)) {
+                throw new ConfigError("unknown decoder '" + name + "' (known: " + String.join(", ", DECODERS) + ")");
+            }
+        }
+        for (String name : resizers) {
+            if (!RESIZERS.contains(name)) {
+                throw new ConfigError("unknown resizer '" + name + "' (known: " + String.join(", ", RESIZERS) + ")");
+            }
+        }
+    }
+
     /**
      * A decoder by name.
      *
@@ -82,7 +116,7 @@ final class DecodeCandidates {
     /**
      * A resizer by name.
      *
-     * @param name {@code java}, {@code opencv-linear} or {@code opencv-area}
+     * @param name {@code java}, {@code opencv-linear}, {@code opencv-area} or {@code libtorch-linear}
      * @return the resizer
      * @throws ConfigError for another name
      */
@@ -91,7 +125,9 @@ final class DecodeCandidates {
             case "java" -> (src, box, size) -> Resampler.resizedCrop(src, box, size, size);
             case "opencv-linear" -> OpenCv.resizer(Imgproc.INTER_LINEAR);
             case "opencv-area" -> OpenCv.resizer(Imgproc.INTER_AREA);
-            default -> throw new ConfigError("unknown resizer '" + name + "' (java, opencv-linear, opencv-area)");
+            case "libtorch-linear" -> new Libtorch();
+            default -> throw new ConfigError(
+                    "unknown resizer '" + name + "' (java, opencv-linear, opencv-area, libtorch-linear)");
         };
     }
 
@@ -144,6 +180,32 @@ final class DecodeCandidates {
                 }
             }
             return new DecodedImage(3, h, w, out);
+        }
+    }
+
+    /**
+     * libtorch's bilinear interpolation through DJL ({@code NDImageUtils.resize}), which converts the
+     * crop to float32 first (DJL 0.35 has no uint8 path); the bench reports how far its pixels are
+     * from PIL's.
+     */
+    private static final class Libtorch implements Resizer {
+
+        private final ThreadLocal<NDManager> managers = ThreadLocal.withInitial(() -> {
+            TorchRuntime.useIntraOpThreads(1); // one core per call, as every other candidate
+            return NDManager.newBaseManager(Device.cpu());
+        });
+
+        @Override
+        public DecodedImage resizedCrop(DecodedImage src, CropBox box, int size) {
+            try (NDManager manager = managers.get().newSubManager()) {
+                NDArray chw = manager.create(ByteBuffer.wrap(src.pixels()),
+                        new Shape(src.channels(), src.height(), src.width()), DataType.UINT8);
+                NDArray crop = chw.get(new NDIndex(":, {}:{}, {}:{}", box.top(), box.top() + box.height(),
+                        box.left(), box.left() + box.width()));
+                NDArray resized = NDImageUtils.resize(crop.transpose(1, 2, 0), size, size, Image.Interpolation.BILINEAR);
+                NDArray bytes = resized.round().clip(0, 255).toType(DataType.UINT8, false).transpose(2, 0, 1);
+                return new DecodedImage(src.channels(), size, size, bytes.toByteArray());
+            }
         }
     }
 

@@ -120,6 +120,13 @@ class ImageDecoderTest {
     }
 
     @Test
+    void webpWithoutAReaderIsRejectedNamingTheImageAndFormat() {
+        byte[] webp = "RIFF\0\0\0\0WEBPVP8 ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        BadInputException e = assertThrows(BadInputException.class, () -> ImageDecoder.decode(webp, "x.webp"));
+        assertTrue(e.getMessage().contains("x.webp") && e.getMessage().contains("WebP"), e.getMessage());
+    }
+
+    @Test
     void truncatedPngIsRejectedNamingTheImage() {
         byte[] png = ImageVectors.bytes("png_rgb.png");
         byte[] cut = Arrays.copyOf(png, png.length / 2);
