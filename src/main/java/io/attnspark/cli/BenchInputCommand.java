@@ -107,7 +107,7 @@ public final class BenchInputCommand implements Callable<Integer> {
         double c = median(compute);
         double s = median(stream);
         double m = median(making);
-        System.out.println("CPU: " + CpuDescription.describe());
+        System.out.println(CpuDescription.describe());
         System.out.printf(Locale.ROOT, "ResNet-%d at %dx%d, batch %d, %d libtorch thread(s), %d decode thread(s);"
                 + " %d JPEGs of %dx%d (quality 90); medians of %d repeats of %d steps%n%n", depth, input, input,
                 batchSize, threads, decodeThreads, images, sourceSize[1], sourceSize[0], repeats, steps);
