@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {"Write train/<class>/ and val/<class>/ image folders from Fashion-MNIST (10 classes): images"
                 + " upscaled to " + ImageNetLikeFolder.MIN_SIDE + ".." + ImageNetLikeFolder.MAX_SIDE + " pixels per"
-                + " side, aspect 1:2..2:1, colour-tinted, " + ImageNetLikeFolder.PNG_PERCENT + "% PNG and the rest"
+                + " side, aspect 1:2..2:1, colour-tinted, " + ImageNetLikeFolder.PNG_PERCENT + "%% PNG and the rest"
                 + " JPEG (quality " + ImageNetLikeFolder.JPEG_QUALITY + "); the same files for the same seed."})
 public final class GenerateImageNetLikeCommand implements Callable<Integer> {
 
