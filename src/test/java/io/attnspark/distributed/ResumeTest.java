@@ -5,18 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import io.attnspark.TestImages;
+import io.attnspark.TestModels;
 import io.attnspark.TestSpark;
 import io.attnspark.data.BadInputException;
 import io.attnspark.model.Architecture;
-import io.attnspark.model.ModelArtifact;
-import io.attnspark.train.Replica;
 import io.attnspark.train.SgdSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -32,14 +29,6 @@ class ResumeTest {
                         new TrainingSettings.Augmentation(2, true), 11, 64),
                 2, new SyncSchedule(2, 1, 0.3, 2), new CheckpointSettings(1, keep, resume), output,
                 new StoredConfig("{}", Map.of("k", "v")));
-    }
-
-    private static float[] modelParameters(String output) {
-        return ModelArtifact.load(output + "/model", spec -> {
-            try (Replica r = Replica.create(spec, Device.cpu())) {
-                return r.layout();
-            }
-        }, new Configuration()).parameters();
     }
 
     @Test
@@ -74,7 +63,7 @@ class ResumeTest {
         assertTrue(notResumed.getMessage().contains("--resume"), notResumed.getMessage());
 
         TrainJob.Outcome resumed = new TrainJob(spark, settings(table, killed, true, 2)).run(null);
-        assertArrayEquals(modelParameters(whole), modelParameters(killed));
+        assertArrayEquals(TestModels.parameters(whole), TestModels.parameters(killed));
         assertEquals(rounds, resumed.result().rounds().size());
 
         Dataset<Row> roundsTable = spark.read().parquet(killed + "/tables/rounds");

@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import io.attnspark.TestImages;
+import io.attnspark.TestModels;
 import io.attnspark.TestSpark;
 import io.attnspark.data.BadInputException;
 import io.attnspark.data.PngCodec;
 import io.attnspark.model.Architecture;
-import io.attnspark.model.ModelArtifact;
-import io.attnspark.train.Replica;
 import io.attnspark.train.SgdSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
@@ -79,14 +76,6 @@ class StreamedTrainingTest {
                 new StoredConfig("{}", Map.of("k", "v")));
     }
 
-    private static float[] modelParameters(String output) {
-        return ModelArtifact.load(output + "/model", spec -> {
-            try (Replica r = Replica.create(spec, Device.cpu())) {
-                return r.layout();
-            }
-        }, new Configuration()).parameters();
-    }
-
     @Test
     void mixedSizesTrainAtTheInputSizeAndDecodeThreadsDoNotChangeTheResult(@TempDir Path dir) {
         SparkSession spark = TestSpark.session();
@@ -111,7 +100,7 @@ class StreamedTrainingTest {
         TrainJob.Outcome a = new TrainJob(spark, settings(table, one, input, 1, DataSettings.CacheDecoded.AUTO)).run(null);
         new TrainJob(spark, settings(table, three, input, 3, DataSettings.CacheDecoded.AUTO)).run(null);
         assertTrue(Double.isFinite(a.result().lastEvaluated().testLoss()), "evaluated on the test split");
-        assertArrayEquals(modelParameters(one), modelParameters(three), "batches depend only on (seed, shard, step)");
+        assertArrayEquals(TestModels.parameters(one), TestModels.parameters(three), "batches depend only on (seed, shard, step)");
     }
 
     @Test
