@@ -23,9 +23,9 @@ import org.apache.spark.sql.functions;
 record TableSizes(int minHeight, int maxHeight, int minWidth, int maxWidth, int maxChannels, int minChannels,
         long decodedBytes) {
 
-    static final String HEIGHT = "height";
-    static final String WIDTH = "width";
-    static final String CHANNELS = "channels";
+    private static final String HEIGHT = ImageTable.HEIGHT;
+    private static final String WIDTH = ImageTable.WIDTH;
+    private static final String CHANNELS = ImageTable.CHANNELS;
 
     /**
      * Reads the sizes of some rows of a table.

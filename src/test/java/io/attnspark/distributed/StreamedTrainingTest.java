@@ -23,7 +23,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,10 +58,7 @@ class StreamedTrainingTest {
             byte[] image = id.equals(corruptId) ? new byte[] {1, 2, 3} : PngCodec.encode(pixels, 3, h, w);
             rows.add(RowFactory.create(id, label, image, split, h, w, 3));
         }
-        StructType schema = ImageTable.schema(CLASSES)
-                .add(TableSizes.HEIGHT, DataTypes.IntegerType, false)
-                .add(TableSizes.WIDTH, DataTypes.IntegerType, false)
-                .add(TableSizes.CHANNELS, DataTypes.IntegerType, false);
+        StructType schema = ImageTable.schema(CLASSES); // id, label, image, split, height, width, channels
         spark.createDataFrame(rows, schema).write().mode(SaveMode.Overwrite).parquet(path);
     }
 

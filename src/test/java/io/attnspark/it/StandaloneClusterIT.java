@@ -270,10 +270,7 @@ class StandaloneClusterIT {
                 new java.awt.image.BufferedImage(size, size, java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
         byte[] raster = ((java.awt.image.DataBufferByte) image.getRaster().getDataBuffer()).getData();
         org.apache.spark.sql.types.StructType schema = io.attnspark.distributed.ImageTable
-                .schema(List.of("left", "middle", "right"))
-                .add("height", org.apache.spark.sql.types.DataTypes.IntegerType, false)
-                .add("width", org.apache.spark.sql.types.DataTypes.IntegerType, false)
-                .add("channels", org.apache.spark.sql.types.DataTypes.IntegerType, false);
+                .schema(List.of("left", "middle", "right")); // id, label, image, split, height, width, channels
         javax.imageio.ImageWriter writer = javax.imageio.ImageIO.getImageWritersByFormatName("jpeg").next();
         javax.imageio.ImageWriteParam quality = writer.getDefaultWriteParam();
         quality.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);

@@ -55,7 +55,7 @@ class AttentionCnnModelTest {
                 if (i % 7 == 3) {
                     assertTrue(error.contains("not a readable PNG"), error);
                 } else if (i % 11 == 5) {
-                    assertTrue(error.contains("not a PNG or JPEG"), error);
+                    assertTrue(error.contains("not a JPEG, PNG"), error);
                 } else if (i % 13 == 6) {
                     assertTrue(error.contains("no image"), error);
                 } else {
