@@ -31,7 +31,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 127.0.0.1, each executor a separate JVM) through jobs/submit.sh and the application jar, with
  * fake GPU discovery (worker 1 reports GPU "0", worker 2 GPU "1"). Runs after {@code package}.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the first test counts the executors' logs of the cluster
 class StandaloneClusterIT {
 
     private static final String MASTER_PORT = "7177";
@@ -85,6 +89,7 @@ class StandaloneClusterIT {
     }
 
     @Test
+    @Order(1)
     void trainsOnTwoExecutorsWithAssignedGpusAndSurvivesAnExecutorKill() throws Exception {
         String calm = dir.resolve("calm").toString();
         ProcessResult first = run(train(calm), true, null);
@@ -164,6 +169,7 @@ class StandaloneClusterIT {
     }
 
     @Test
+    @Order(2)
     void stopsTheRunWhenAnExecutorDiesInNativeCode() throws Exception {
         // Long tasks (one epoch of 20 steps of ResNet-20 per round), so that the signal finds one running.
         String output = dir.resolve("crashed").toString();
@@ -240,6 +246,7 @@ class StandaloneClusterIT {
      * (an idle executor between rounds would die without failing a task of the run).
      */
     @Test
+    @Order(3)
     void trainsATableLargerThanTheExecutorsMemoryDecodingPerEpoch() throws Exception {
         // 5,000 noise JPEGs of 256x256 (about 360 MB) against executors of 512 MB heap (about 127 MB of
         // storage memory each): the encoded shards cannot all stay in memory and spill to disk.
