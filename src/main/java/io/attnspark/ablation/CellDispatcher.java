@@ -2,6 +2,7 @@ package io.attnspark.ablation;
 
 import io.attnspark.ablation.AblationRunner.PlannedCell;
 import io.attnspark.ablation.AblationRunner.Status;
+import io.attnspark.data.DaemonThreads;
 import io.attnspark.distributed.DistributedTrainer;
 import io.attnspark.distributed.PreparedData;
 import io.attnspark.distributed.TrainJob;
@@ -19,9 +20,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import org.apache.spark.SparkContext;
@@ -168,7 +167,7 @@ final class CellDispatcher {
             queue = CellSchedule.longestFirst(queue);
             warnUnlessFair();
         }
-        ExecutorService threads = Executors.newCachedThreadPool(cellThreads());
+        ExecutorService threads = Executors.newCachedThreadPool(DaemonThreads.named("ablation-cell"));
         boolean interrupted = false;
         try {
             long lastOverview = System.nanoTime();
@@ -382,14 +381,5 @@ final class CellDispatcher {
             LOG.warn("spark.scheduler.mode is {}: cells side by side still run, but the cell that started first gets"
                     + " free slots first; set spark.scheduler.mode=FAIR for one fair share per cell", mode);
         }
-    }
-
-    private static ThreadFactory cellThreads() {
-        AtomicInteger count = new AtomicInteger();
-        return task -> {
-            Thread t = new Thread(task, "ablation-cell-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

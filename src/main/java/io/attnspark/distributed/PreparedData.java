@@ -149,8 +149,8 @@ public record PreparedData(
                     "table %s has %d training images, fewer than the %d shards (sync.shards)", table, usable, shards));
         }
         Optional<TableSizes> sizes = TableSizes.of(rows);
-        boolean decodeOnce = decodeOnce(data, sizes, usable * sizes.map(x -> x.decodedBytes()).orElse(0L)
-                / Math.max(1, rows.count()) / shards, DecodedMemoryBudget.perShard(spark.sparkContext()));
+        long shardBytes = sizes.map(x -> x.decodedBytesOf(usable) / shards).orElse(0L);
+        boolean decodeOnce = decodeOnce(data, sizes, shardBytes, DecodedMemoryBudget.perShard(spark.sparkContext()));
         long started = System.nanoTime();
         PreparedData prepared = decodeOnce
                 ? decoded(new Split(train, test, shards, shardSeed), data, classNames)

@@ -19,9 +19,10 @@ import org.apache.spark.sql.functions;
  * @param maxChannels 3 if any image is colour, else 1
  * @param minChannels 1 if any image is gray, else 3
  * @param decodedBytes the pixels of all images, one byte per sample
+ * @param images the rows counted
  */
 record TableSizes(int minHeight, int maxHeight, int minWidth, int maxWidth, int maxChannels, int minChannels,
-        long decodedBytes) {
+        long decodedBytes, long images) {
 
     private static final String HEIGHT = ImageTable.HEIGHT;
     private static final String WIDTH = ImageTable.WIDTH;
@@ -41,13 +42,24 @@ record TableSizes(int minHeight, int maxHeight, int minWidth, int maxWidth, int 
         Row r = rows.agg(functions.min(HEIGHT), functions.max(HEIGHT), functions.min(WIDTH), functions.max(WIDTH),
                         functions.max(CHANNELS), functions.min(CHANNELS),
                         functions.sum(functions.col(HEIGHT).cast("long").multiply(functions.col(WIDTH))
-                                .multiply(functions.col(CHANNELS))))
+                                .multiply(functions.col(CHANNELS))),
+                        functions.count(functions.col(HEIGHT)))
                 .first();
         if (r.isNullAt(0)) {
             return Optional.empty();
         }
         return Optional.of(new TableSizes(r.getInt(0), r.getInt(1), r.getInt(2), r.getInt(3), r.getInt(4), r.getInt(5),
-                r.getLong(6)));
+                r.getLong(6), r.getLong(7)));
+    }
+
+    /**
+     * Returns the decoded bytes of a share of the images, at the table's average image size.
+     *
+     * @param count images
+     * @return bytes
+     */
+    long decodedBytesOf(long count) {
+        return images == 0 ? 0 : (long) ((double) decodedBytes / images * count);
     }
 
     /**
