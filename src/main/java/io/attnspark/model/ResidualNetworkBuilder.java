@@ -17,6 +17,7 @@ import ai.djl.training.initializer.XavierInitializer;
 import io.attnspark.model.AttentionPlacement.Position;
 import io.attnspark.nn.AttentionBlock;
 import io.attnspark.nn.AttentionOptions;
+import io.attnspark.nn.Autocast;
 import io.attnspark.nn.Attentions;
 import io.attnspark.nn.GuardedConvolution;
 import io.attnspark.nn.PerBlockOptions;
@@ -136,7 +137,7 @@ public final class ResidualNetworkBuilder {
             }
         }
         net.add(Pool.globalAvgPool2dBlock());
-        Linear classifier = Linear.builder().setUnits(classes).build();
+        Linear classifier = Autocast.Linear.of(classes);
         // PyTorch's Linear default: uniform in +-1/sqrt(fan_in) (kaiming_uniform with a = sqrt(5)).
         classifier.setInitializer(
                 new XavierInitializer(XavierInitializer.RandomType.UNIFORM, XavierInitializer.FactorType.IN, 1f),

@@ -3,6 +3,7 @@ package io.attnspark.nn;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
@@ -437,7 +438,12 @@ public abstract class AttentionBlock extends AbstractBlock {
          */
         public NDArray linear(NDArray x, String name) {
             NDArray bias = has(name + ".bias") ? get(name + ".bias") : null;
-            return Linear.linear(x, get(name + ".weight"), bias).head();
+            NDManager owner = x.getManager();
+            return Linear.linear(
+                            Autocast.lower(x, owner),
+                            Autocast.lower(get(name + ".weight"), owner),
+                            Autocast.lower(bias, owner))
+                    .head();
         }
 
         /**

@@ -138,7 +138,7 @@ public final class Cbam extends AttentionBlock {
                     switch (pool) {
                         case "avg" -> spatialMean(x).reshape(x.getShape().get(0), channels);
                         case "max" -> spatialMax(x).reshape(x.getShape().get(0), channels);
-                        case "lp" -> x.square().sum(new int[] {2, 3}).sqrt();
+                        case "lp" -> Autocast.full(x).square().sum(new int[] {2, 3}).sqrt();
                         default -> logSumExp(x);
                     };
             NDArray m =
@@ -166,7 +166,7 @@ public final class Cbam extends AttentionBlock {
     private static NDArray logSumExp(NDArray x) {
         long b = x.getShape().get(0);
         long c = x.getShape().get(1);
-        NDArray f = x.reshape(b, c, -1);
+        NDArray f = Autocast.full(x).reshape(b, c, -1);
         NDArray s = f.max(new int[] {2}, true);
         return s.add(f.sub(s).exp().sum(new int[] {2}, true).log()).reshape(b, c);
     }

@@ -53,8 +53,8 @@ public final class ChannelAttention extends AttentionBlock {
         NDArray x = inputs.head();
         Shape s = x.getShape();
         NDArray f = x.reshape(s.get(0), channels, -1);
-        NDArray e = f.matMul(f.transpose(0, 2, 1));
+        NDArray e = Autocast.full(Autocast.matMul(f, f.transpose(0, 2, 1)));
         NDArray att = (paper ? e : e.max(new int[] {2}, true).sub(e)).softmax(-1);
-        return att.matMul(f).reshape(s).mul(pass.get("gamma")).add(x);
+        return Autocast.matMul(att, f).reshape(s).mul(pass.get("gamma")).add(x);
     }
 }

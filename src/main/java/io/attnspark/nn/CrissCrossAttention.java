@@ -81,17 +81,16 @@ public final class CrissCrossAttention extends AttentionBlock {
         }
         // column energies [B,W,H,H] (query row h, key row i), self masked; then as [B,H,W,H]
         NDArray eH =
-                q.transpose(0, 3, 2, 1)
-                        .matMul(k.transpose(0, 3, 1, 2))
+                Autocast.full(Autocast.matMul(q.transpose(0, 3, 2, 1), k.transpose(0, 3, 1, 2)))
                         .add(x.getManager().create(mask, new Shape(h, h)))
                         .transpose(0, 2, 1, 3);
         // row energies [B,H,W,W] (query column w, key column j)
-        NDArray eW = q.transpose(0, 2, 3, 1).matMul(k.transpose(0, 2, 1, 3));
+        NDArray eW = Autocast.full(Autocast.matMul(q.transpose(0, 2, 3, 1), k.transpose(0, 2, 1, 3)));
         NDArray a = eH.concat(eW, 3).softmax(3);
         NDArray aH = a.get(new NDIndex(":, :, :, 0:{}", h));
         NDArray aW = a.get(new NDIndex(":, :, :, {}:", h));
-        NDArray outH = v.transpose(0, 3, 1, 2).matMul(aH.transpose(0, 2, 3, 1)).transpose(0, 2, 3, 1);
-        NDArray outW = v.transpose(0, 2, 1, 3).matMul(aW.transpose(0, 1, 3, 2)).transpose(0, 2, 1, 3);
+        NDArray outH = Autocast.matMul(v.transpose(0, 3, 1, 2), aH.transpose(0, 2, 3, 1)).transpose(0, 2, 3, 1);
+        NDArray outW = Autocast.matMul(v.transpose(0, 2, 1, 3), aW.transpose(0, 1, 3, 2)).transpose(0, 2, 1, 3);
         return outH.add(outW).mul(pass.get("gamma")).add(x);
     }
 }

@@ -106,13 +106,13 @@ public final class DoubleAttention extends AttentionBlock {
         Shape s = x.getShape();
         long b = s.get(0);
         NDArray a = pass.conv(x, "convA").reshape(b, cm, -1);
-        NDArray maps = pass.conv(x, "convB").reshape(b, cn, -1).softmax("xmu".equals(ref) ? 1 : 2);
-        NDArray vectors = pass.conv(x, "convV").reshape(b, cn, -1).softmax("mean".equals(ref) ? 2 : 1);
-        NDArray g = a.matMul(maps.transpose(0, 2, 1));
+        NDArray maps = Autocast.full(pass.conv(x, "convB").reshape(b, cn, -1)).softmax("xmu".equals(ref) ? 1 : 2);
+        NDArray vectors = Autocast.full(pass.conv(x, "convV").reshape(b, cn, -1)).softmax("mean".equals(ref) ? 2 : 1);
+        NDArray g = Autocast.matMul(a, maps.transpose(0, 2, 1));
         if ("mean".equals(ref)) {
             g = g.div((float) (s.get(2) * s.get(3)));
         }
-        NDArray z = g.matMul(vectors).reshape(b, cm, s.get(2), s.get(3));
+        NDArray z = Autocast.matMul(g, vectors).reshape(b, cm, s.get(2), s.get(3));
         if (reconstruct) {
             z = pass.conv(z, "conv_reconstruct");
         }

@@ -2,6 +2,7 @@ package io.attnspark.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv1d;
@@ -141,6 +142,15 @@ public final class EfficientChannelAttention extends AttentionBlock {
     }
 
     private static NDArray conv1d(NDArray y, NDArray weight, NDArray bias, int pad) {
-        return Conv1d.conv1d(y, weight, bias, new Shape(1), new Shape(pad), new Shape(1), 1).head();
+        NDManager owner = y.getManager();
+        return Conv1d.conv1d(
+                        Autocast.lower(y, owner),
+                        Autocast.lower(weight, owner),
+                        Autocast.lower(bias, owner),
+                        new Shape(1),
+                        new Shape(pad),
+                        new Shape(1),
+                        1)
+                .head();
     }
 }

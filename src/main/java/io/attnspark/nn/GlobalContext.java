@@ -104,8 +104,8 @@ public final class GlobalContext extends AttentionBlock {
         long b = s.get(0);
         NDArray ctx;
         if (attPool) {
-            NDArray m = pass.conv(x, "conv_mask").reshape(b, 1, -1).softmax(2);
-            ctx = x.reshape(b, channels, -1).matMul(m.transpose(0, 2, 1)).reshape(b, channels, 1, 1);
+            NDArray m = Autocast.full(pass.conv(x, "conv_mask").reshape(b, 1, -1)).softmax(2);
+            ctx = Autocast.matMul(x.reshape(b, channels, -1), m.transpose(0, 2, 1)).reshape(b, channels, 1, 1);
         } else {
             ctx = spatialMean(x);
         }
@@ -123,7 +123,7 @@ public final class GlobalContext extends AttentionBlock {
         NDArray t = pass.conv(ctx, prefix + "0");
         t =
                 LayerNorm.layerNorm(
-                                t,
+                                Autocast.full(t),
                                 new Shape(planes, 1, 1),
                                 pass.get(prefix + "1.weight"),
                                 pass.get(prefix + "1.bias"),

@@ -104,7 +104,7 @@ public final class GsopChannelAttention extends AttentionBlock {
         long m = f.getShape().get(2);
         // h I_hat h^T with I_hat = I/M - 11^T/M^2 is the biased covariance of the centred rows
         NDArray c = f.sub(f.mean(new int[] {2}, true));
-        NDArray cov = c.matMul(c.transpose(0, 2, 1)).div((float) m).reshape(b, dim, dim, 1);
+        NDArray cov = Autocast.matMul(c, c.transpose(0, 2, 1)).div((float) m).reshape(b, dim, dim, 1);
         cov = pass.batchNorm(cov, "row_bn");
         NDArray z = pass.conv(cov, "row_conv_group", new Shape(1, 1), new Shape(0, 0), new Shape(1, 1), dim);
         return x.mul(Activation.sigmoid(pass.conv(z, "fc_adapt_channels")));

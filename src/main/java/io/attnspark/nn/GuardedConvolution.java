@@ -3,6 +3,7 @@ package io.attnspark.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -59,7 +60,12 @@ public final class GuardedConvolution {
      * @return the output
      */
     public static NDArray conv2d(
-            NDArray x, NDArray weight, NDArray bias, Shape stride, Shape padding, Shape dilation, int groups) {
+            NDArray input, NDArray weightInput, NDArray biasInput, Shape stride, Shape padding, Shape dilation,
+            int groups) {
+        NDManager owner = input.getManager();
+        NDArray x = Autocast.lowerForConvolution(input, owner);
+        NDArray weight = Autocast.lowerForConvolution(weightInput, owner);
+        NDArray bias = Autocast.lower(biasInput, owner);
         Shape w = weight.getShape();
         if (isFaultingStridedPointwise(w, stride, padding, groups)) {
             NDArray sampled = x.get(String.format(Locale.ROOT, ":, :, ::%d, ::%d", stride.get(0), stride.get(1)));
@@ -164,7 +170,8 @@ public final class GuardedConvolution {
             NDArray input = inputs.singletonOrThrow();
             NDArray w = parameterStore.getValue(weight, input.getDevice(), training);
             NDArray b = bias == null ? null : parameterStore.getValue(bias, input.getDevice(), training);
-            return new NDList(conv2d(input, w, b, stride, padding, dilation, groups));
+            // qualified: unqualified, the name resolves to the inherited static Conv2d.conv2d of DJL
+            return new NDList(GuardedConvolution.conv2d(input, w, b, stride, padding, dilation, groups));
         }
     }
 }

@@ -104,11 +104,11 @@ public final class NonLocal extends AttentionBlock {
         }
         g = g.reshape(b, inter, -1).transpose(0, 2, 1);
         NDArray theta = pass.conv(x, "theta").reshape(b, inter, -1).transpose(0, 2, 1);
-        NDArray f = theta.matMul(phi.reshape(b, inter, -1));
+        NDArray f = Autocast.matMul(theta, phi.reshape(b, inter, -1));
         if (scale) {
             f = f.mul((float) Math.pow(inter, -0.5));
         }
-        NDArray y = f.softmax(-1).matMul(g).transpose(0, 2, 1).reshape(b, inter, s.get(2), s.get(3));
+        NDArray y = Autocast.matMul(Autocast.full(f).softmax(-1), g).transpose(0, 2, 1).reshape(b, inter, s.get(2), s.get(3));
         NDArray wy = bnLayer ? pass.batchNorm(pass.conv(y, "W.0"), "W.1") : pass.conv(y, "W");
         return wy.add(x);
     }

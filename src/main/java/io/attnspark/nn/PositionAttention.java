@@ -60,9 +60,9 @@ public final class PositionAttention extends AttentionBlock {
         long b = s.get(0);
         NDArray q = pass.conv(x, "query_conv").reshape(b, qk, -1).transpose(0, 2, 1);
         NDArray k = pass.conv(x, "key_conv").reshape(b, qk, -1);
-        NDArray att = q.matMul(k).softmax(-1);
+        NDArray att = Autocast.full(Autocast.matMul(q, k)).softmax(-1);
         NDArray v = pass.conv(x, "value_conv").reshape(b, channels, -1);
-        NDArray out = v.matMul(att.transpose(0, 2, 1)).reshape(s);
+        NDArray out = Autocast.matMul(v, att.transpose(0, 2, 1)).reshape(s);
         return out.mul(pass.get("gamma")).add(x);
     }
 }

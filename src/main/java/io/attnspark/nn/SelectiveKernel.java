@@ -164,9 +164,9 @@ public final class SelectiveKernel extends AttentionBlock {
             us.add(act.apply(pass.batchNorm(u, "paths." + i + ".bn")));
         }
         NDArray u = NDArrays.stack(new NDList(us), 1);
-        NDArray z = spatialMean(u.sum(new int[] {1}));
+        NDArray z = spatialMean(Autocast.full(u).sum(new int[] {1}));
         z = Activation.relu(pass.batchNorm(pass.conv(z, "attn.fc_reduce"), "attn.bn"));
-        NDArray a = pass.conv(z, "attn.fc_select").reshape(b, paths, out, 1, 1).softmax(1);
-        return u.mul(a).sum(new int[] {1});
+        NDArray a = Autocast.full(pass.conv(z, "attn.fc_select")).reshape(b, paths, out, 1, 1).softmax(1);
+        return Autocast.full(u.mul(a)).sum(new int[] {1});
     }
 }

@@ -166,7 +166,7 @@ public final class SplitAttentionConv extends AttentionBlock {
         if (radix == 1) {
             return Activation.sigmoid(att).reshape(b, -1, 1, 1).mul(h);
         }
-        att = att.reshape(b, cardinality, radix, -1).transpose(0, 2, 1, 3).softmax(1).reshape(b, -1, 1, 1);
+        att = Autocast.full(att).reshape(b, cardinality, radix, -1).transpose(0, 2, 1, 3).softmax(1).reshape(b, -1, 1, 1);
         NDArray result = split(att, 0).mul(split(h, 0));
         for (int r = 1; r < radix; r++) {
             result = result.add(split(att, r).mul(split(h, r)));

@@ -15,6 +15,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
 import io.attnspark.model.ModelSpec;
+import io.attnspark.nn.Autocast;
 import io.attnspark.model.ParameterLayout;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
@@ -37,9 +38,11 @@ public final class Replica implements AutoCloseable {
     private final Parameter[] parameters;
     private final NDArray[] momentum;
     private final Loss loss = Loss.softmaxCrossEntropyLoss();
+    private final Precision precision;
 
-    private Replica(ModelSpec spec, Device device) {
+    private Replica(ModelSpec spec, Device device, Precision precision) {
         this.spec = spec;
+        this.precision = precision.on(device);
         this.manager = NDManager.newBaseManager(device);
         this.block = spec.newBlock();
         block.initialize(manager, DataType.FLOAT32, spec.inputShape(1));
@@ -65,12 +68,25 @@ public final class Replica implements AutoCloseable {
      * @return the replica
      */
     public static Replica create(ModelSpec spec, Device device) {
+        return create(spec, device, Precision.FLOAT32);
+    }
+
+    /**
+     * Builds a replica that computes in a given precision where the device supports it (see {@link
+     * Precision#on(Device)}); its parameters and momentum stay float32.
+     *
+     * @param spec the model
+     * @param device the device to run on
+     * @param precision the requested precision
+     * @return the replica
+     */
+    public static Replica create(ModelSpec spec, Device device, Precision precision) {
         NativeWarnings.consumeOnce();
         // Initialisation draws from the engine's process-wide generator: a replica built by one thread
         // between another's seeding and its draws in initialParameters would change that run's start
         // (concurrent ablation cells build replicas while others compute their initial parameters).
         synchronized (Replica.class) {
-            return new Replica(spec, device);
+            return new Replica(spec, device, precision);
         }
     }
 
@@ -84,7 +100,7 @@ public final class Replica implements AutoCloseable {
     public static float[] initialParameters(ModelSpec spec, long seed) {
         synchronized (Replica.class) { // the engine's random seed is process-wide
             Engine.getInstance().setRandomSeed((int) seed);
-            try (Replica r = new Replica(spec, Device.cpu())) {
+            try (Replica r = new Replica(spec, Device.cpu(), Precision.FLOAT32)) {
                 float[] params = new float[r.layout.size()];
                 r.layout.copyFrom(r.block, params);
                 return params;
@@ -99,6 +115,16 @@ public final class Replica implements AutoCloseable {
      */
     public ModelSpec spec() {
         return spec;
+    }
+
+    /**
+     * Returns the precision this replica computes in (float32 where bfloat16 was asked for but the
+     * device lacks it).
+     *
+     * @return the precision
+     */
+    public Precision precision() {
+        return precision;
     }
 
     /**
@@ -187,7 +213,7 @@ public final class Replica implements AutoCloseable {
             NDArray logits;
             NDArray lossValue;
             try (GradientScope ignored = GradientScope.recording()) {
-                logits = block.forward(store, new NDList(x), true).singletonOrThrow();
+                logits = logits(x, true);
                 lossValue = loss.evaluate(new NDList(y), new NDList(logits));
                 NDArray seed = step.ones(lossValue.getShape());
                 JniUtils.backward((PtNDArray) lossValue, (PtNDArray) seed, false, false);
@@ -238,7 +264,7 @@ public final class Replica implements AutoCloseable {
                 GradientScope ignored = GradientScope.notRecording()) {
             NDArray x = step.create(FloatBuffer.wrap(images, 0, batch * imageSize()), spec.inputShape(batch));
             NDArray y = step.create(LongBuffer.wrap(labels, 0, batch), new Shape(batch));
-            NDArray logits = block.forward(store, new NDList(x), false).singletonOrThrow();
+            NDArray logits = logits(x, false);
             NDArray lossValue = loss.evaluate(new NDList(y), new NDList(logits));
             long correct = logits.argMax(1).eq(y).countNonzero().getLong();
             // Top-5: the label's logit is beaten by fewer than 5 others (ties count for the label).
@@ -260,7 +286,14 @@ public final class Replica implements AutoCloseable {
         try (NDManager step = manager.newSubManager();
                 GradientScope ignored = GradientScope.notRecording()) {
             NDArray x = step.create(FloatBuffer.wrap(images, 0, batch * imageSize()), spec.inputShape(batch));
-            return block.forward(store, new NDList(x), false).singletonOrThrow().softmax(1).toFloatArray();
+            return logits(x, false).softmax(1).toFloatArray();
+        }
+    }
+
+    /** The forward pass in this replica's precision; the logits in float32, as the loss wants them. */
+    private NDArray logits(NDArray x, boolean training) {
+        try (Autocast ignored = precision.scope()) {
+            return Autocast.full(block.forward(store, new NDList(x), training).singletonOrThrow());
         }
     }
 
