@@ -66,11 +66,18 @@ public enum Precision {
      * @return the precision to compute in
      */
     public Precision on(Device device) {
-        if (this == FLOAT32) {
-            return this;
-        }
-        BFloat16Support support = BFloat16Support.of(device);
-        if (support.available()) {
+        return this == FLOAT32 ? this : on(device, BFloat16Support.of(device));
+    }
+
+    /**
+     * As {@link #on(Device)}, with the device's support already looked up (tests supply their own).
+     *
+     * @param device the replica's device, for the warning
+     * @param support what the device supports
+     * @return the precision to compute in
+     */
+    Precision on(Device device, BFloat16Support support) {
+        if (this == FLOAT32 || support.available()) {
             return this;
         }
         if (WARNED.compareAndSet(false, true)) {

@@ -40,9 +40,10 @@ public final class Replica implements AutoCloseable {
     private final Loss loss = Loss.softmaxCrossEntropyLoss();
     private final Precision precision;
 
+    /** A replica computing in {@code precision}, already resolved for the device. */
     private Replica(ModelSpec spec, Device device, Precision precision) {
         this.spec = spec;
-        this.precision = precision.on(device);
+        this.precision = precision;
         this.manager = NDManager.newBaseManager(device);
         this.block = spec.newBlock();
         block.initialize(manager, DataType.FLOAT32, spec.inputShape(1));
@@ -81,12 +82,27 @@ public final class Replica implements AutoCloseable {
      * @return the replica
      */
     public static Replica create(ModelSpec spec, Device device, Precision precision) {
+        return create(spec, device, precision, precision == Precision.FLOAT32 ? null : BFloat16Support.of(device));
+    }
+
+    /**
+     * As {@link #create(ModelSpec, Device, Precision)}, with the device's bfloat16 support given (tests
+     * run the bfloat16 path on CPUs without it: slower, but the same arithmetic).
+     *
+     * @param spec the model
+     * @param device the device to run on
+     * @param precision the requested precision
+     * @param support what the device supports; unused (may be null) for float32
+     * @return the replica
+     */
+    static Replica create(ModelSpec spec, Device device, Precision precision, BFloat16Support support) {
+        Precision resolved = precision == Precision.FLOAT32 ? precision : precision.on(device, support);
         NativeWarnings.consumeOnce();
         // Initialisation draws from the engine's process-wide generator: a replica built by one thread
         // between another's seeding and its draws in initialParameters would change that run's start
         // (concurrent ablation cells build replicas while others compute their initial parameters).
         synchronized (Replica.class) {
-            return new Replica(spec, device, precision);
+            return new Replica(spec, device, resolved);
         }
     }
 
