@@ -55,6 +55,50 @@ class GuardedConvolutionTest {
     }
 
     @Test
+    void routesOnlyPointwiseConvolutionsOfSinglePixelsAsLinear() {
+        Shape none = new Shape(0, 0);
+        assertTrue(GuardedConvolution.isPointwiseOnSinglePixel(new Shape(8, 64, 1, 1), new Shape(4, 64, 1, 1), none, 1));
+        assertFalse(GuardedConvolution.isPointwiseOnSinglePixel(new Shape(8, 64, 2, 1), new Shape(4, 64, 1, 1), none, 1));
+        assertFalse(GuardedConvolution.isPointwiseOnSinglePixel(new Shape(8, 64, 1, 1), new Shape(4, 64, 3, 3), ONE, 1));
+        assertFalse(GuardedConvolution.isPointwiseOnSinglePixel(new Shape(8, 64, 1, 1), new Shape(4, 32, 1, 1), none, 2));
+        assertFalse(GuardedConvolution.isPointwiseOnSinglePixel(new Shape(8, 64, 1, 1), new Shape(4, 64, 1, 1), ONE, 1));
+    }
+
+    @Test
+    void pointwiseOnSinglePixelInBfloat16IsTheConvolutionToBfloat16Rounding() {
+        Random random = new Random(7);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray x = manager.create(gaussian(random, 8 * 64), new Shape(8, 64, 1, 1));
+            NDArray w = manager.create(gaussian(random, 4 * 64), new Shape(4, 64, 1, 1));
+            NDArray b = manager.create(gaussian(random, 4), new Shape(4));
+            float[] exact = GuardedConvolution.conv2d(x, w, b, ONE, new Shape(0, 0), ONE, 1).toFloatArray();
+            float[] lowered;
+            try (Autocast ignored = Autocast.bfloat16()) {
+                NDArray y = GuardedConvolution.conv2d(x, w, b, ONE, new Shape(0, 0), ONE, 1);
+                assertEquals(new Shape(8, 4, 1, 1), y.getShape());
+                lowered = Autocast.full(y).toFloatArray();
+            }
+            double num = 0;
+            double den = 0;
+            for (int i = 0; i < exact.length; i++) {
+                num += (exact[i] - lowered[i]) * (double) (exact[i] - lowered[i]);
+                den += exact[i] * (double) exact[i];
+            }
+            // operands and output rounded to bf16 (u = 2^-9 each): well within 4u normwise, and not exact
+            double error = Math.sqrt(num / den);
+            assertTrue(error < 4 * Math.pow(2, -9) && error > 0, "relative error " + error);
+        }
+    }
+
+    private static float[] gaussian(Random random, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) random.nextGaussian();
+        }
+        return v;
+    }
+
+    @Test
     void stridedPointwiseRouteMatchesTheDefinition() {
         // 256 -> 1024 at stride 2 on an odd map: the slice must keep rows and columns 0, 2, 4
         check(new Shape(2, 256, 5, 3), new Shape(1024, 256, 1, 1), false, new Shape(2, 2), new Shape(0, 0), ONE);
