@@ -14,6 +14,7 @@ import io.attnspark.model.ModelSpec;
 import io.attnspark.report.HtmlReport;
 import io.attnspark.report.ReportOutput;
 import io.attnspark.report.ReportTables;
+import io.attnspark.train.Precision;
 import java.io.File;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -171,8 +172,12 @@ public final class AblateCommand implements Callable<Integer> {
         for (AblationPlan.Cell cell : plan.cells()) {
             String where = "variant " + cell.variant() + " seed " + cell.seed();
             JobConfig resolved = base.with(cell.overrides(), where);
-            // The id hashes what shapes the result, not where it is written or how often it is checkpointed.
-            String runId = cell.runId(resolved.without("output").without("checkpoint").toJson());
+            String runId;
+            try {
+                runId = cell.runId(identity(resolved));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigError(where + ": " + e.getMessage());
+            }
             JobConfig withOutput = resolved.with(Map.of("output.path", quote(output + "/cells/" + runId)), where);
             TrainJob.Settings settings;
             try {
@@ -183,6 +188,24 @@ public final class AblateCommand implements Callable<Integer> {
             cells.add(new AblationRunner.PlannedCell(cell, runId, settings));
         }
         return cells;
+    }
+
+    /**
+     * What a cell's run id hashes: what shapes its result, not where it is written or how often it is
+     * checkpointed. {@code train.precision} counts only when it is not float32, so that the cells
+     * finished before there was a precision keep their ids (and are skipped), while a bfloat16 cell
+     * never takes a float32 cell's place.
+     *
+     * @param resolved the cell's resolved config
+     * @return the config text to hash
+     * @throws IllegalArgumentException naming {@code train.precision} when its value is invalid
+     */
+    static String identity(JobConfig resolved) {
+        JobConfig shaping = resolved.without("output").without("checkpoint");
+        if (Precision.parse("train.precision", resolved.getString("train.precision")) == Precision.FLOAT32) {
+            shaping = shaping.without("train.precision");
+        }
+        return shaping.toJson();
     }
 
     /**

@@ -4,6 +4,7 @@ import io.attnspark.score.PredictionsTable;
 import io.attnspark.score.ScoreJob;
 import io.attnspark.score.ScoringInput;
 import io.attnspark.score.ScoringModel;
+import io.attnspark.train.Precision;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -53,6 +54,11 @@ public final class ScoreCommand implements Callable<Integer> {
                     + " the model's input size (torchvision's evaluation view), so images of any size score;"
                     + " without it, images must have the model's size.")
     List<Integer> inputSize;
+
+    @Option(names = "--precision",
+            description = "What the forward passes compute in: float32 or bfloat16 (on CPUs with AVX512-BF16/AMX or"
+                    + " Ampere+ GPUs; elsewhere float32 with a warning). The model stays float32 (default: ${DEFAULT-VALUE}).")
+    String precision = "float32";
 
     @Option(names = "--partitions",
             description = "Scoring tasks; 0: the input's partitions, at least the default parallelism (default: ${DEFAULT-VALUE}).")
@@ -108,8 +114,14 @@ public final class ScoreCommand implements Callable<Integer> {
         }
         require(inputSize == null || (inputSize.size() == 2 && inputSize.get(0) >= 1 && inputSize.get(1) >= 1),
                 "--input-size", inputSize, "H,W with H, W >= 1");
+        Precision arithmetic;
+        try {
+            arithmetic = Precision.parse("--precision", precision);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigError(e.getMessage());
+        }
         return new ScoreJob.Settings(input, format, new ScoreJob.Columns(idColumn, imageColumn), out,
-                topK == null ? DEFAULT_TOP_K : topK, batchSize, partitions, inputSize != null);
+                topK == null ? DEFAULT_TOP_K : topK, batchSize, partitions, inputSize != null, arithmetic);
     }
 
     private static void require(boolean ok, String option, Object value, String valid) {

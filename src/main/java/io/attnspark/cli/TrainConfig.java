@@ -15,6 +15,7 @@ import io.attnspark.model.Backbone;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.model.ResidualNetworkBuilder;
 import io.attnspark.nn.Attentions;
+import io.attnspark.train.Precision;
 import io.attnspark.train.SgdSettings;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +78,8 @@ final class TrainConfig {
                 new TrainingSettings.Augmentation(c.getInt("train.augment.crop-padding"),
                         c.getBoolean("train.augment.flip"), randomResizedCrop(c)),
                 c.getLong("train.seed"),
-                c.getInt("train.eval-batch-size")));
+                c.getInt("train.eval-batch-size"),
+                Precision.parse("train.precision", c.getString("train.precision"))));
     }
 
     /** {@code train.augment}'s random-resized crop, or null when it is off. */

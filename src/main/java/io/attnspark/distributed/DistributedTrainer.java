@@ -330,7 +330,7 @@ public final class DistributedTrainer {
 
     /** What this trainer's tasks ask the executors' replica pools for, with the trainers running now. */
     private ReplicaPool.Claim claim() {
-        return new ReplicaPool.Claim(spec, replicaOwner, LiveTrainers.snapshot(replicaOwner));
+        return new ReplicaPool.Claim(spec, plan.precision(), replicaOwner, LiveTrainers.snapshot(replicaOwner));
     }
 
     private static double seconds(long startNanos) {

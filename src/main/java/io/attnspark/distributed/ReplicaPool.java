@@ -2,6 +2,7 @@ package io.attnspark.distributed;
 
 import ai.djl.Device;
 import io.attnspark.model.ModelSpec;
+import io.attnspark.train.Precision;
 import io.attnspark.train.Replica;
 import java.io.Serializable;
 import java.util.Map;
@@ -11,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * Replicas kept alive in an executor JVM between rounds, per trainer, model and device, so that a
+ * Replicas kept alive in an executor JVM between rounds, per trainer, model, precision and device, so that a
  * round costs a parameter load rather than a network build. Concurrent tasks each borrow their own.
  * Replicas belong to the trainer (one run) that built them, so two runs side by side (the concurrent
  * cells of an ablation) never share one; every task says which trainers the driver still runs, and the
@@ -27,18 +28,20 @@ public final class ReplicaPool {
      * What a task asks the pool for.
      *
      * @param spec the model
+     * @param precision the precision the replica computes in ({@code train.precision})
      * @param owner the trainer the replica is for (a run)
      * @param liveOwners the trainers running on the driver when the task was sent, the owner included
      */
-    public record Claim(ModelSpec spec, String owner, Set<String> liveOwners) implements Serializable {}
+    public record Claim(ModelSpec spec, Precision precision, String owner, Set<String> liveOwners)
+            implements Serializable {}
 
-    private record Key(String owner, String spec, String device) {}
+    private record Key(String owner, String spec, Precision precision, String device) {}
 
     /**
-     * Borrows an idle replica of the claim's owner and model on the device, or builds one; first
+     * Borrows an idle replica of the claim's owner, model and precision on the device, or builds one; first
      * closes the idle replicas of trainers that are no longer running.
      *
-     * @param claim the model, its owner and the live owners
+     * @param claim the model, its precision, its owner and the live owners
      * @param device the device
      * @return a replica for this task's exclusive use until {@link #release}
      */
@@ -56,7 +59,7 @@ public final class ReplicaPool {
             return true;
         });
         Replica replica = IDLE.computeIfAbsent(key(claim, device), k -> new ConcurrentLinkedQueue<>()).poll();
-        return replica != null ? replica : Replica.create(claim.spec(), device);
+        return replica != null ? replica : Replica.create(claim.spec(), device, claim.precision());
     }
 
     /**
@@ -95,6 +98,6 @@ public final class ReplicaPool {
     }
 
     private static Key key(Claim claim, Device device) {
-        return new Key(claim.owner(), claim.spec().toJson(), device.toString());
+        return new Key(claim.owner(), claim.spec().toJson(), claim.precision(), device.toString());
     }
 }

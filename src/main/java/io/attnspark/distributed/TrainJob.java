@@ -9,6 +9,7 @@ import io.attnspark.model.ModelArtifact;
 import io.attnspark.model.ModelFacts;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.train.LearningRateSchedule;
+import io.attnspark.train.Precision;
 import io.attnspark.train.Replica;
 import io.attnspark.train.TrainingPlan;
 import java.time.Instant;
@@ -32,6 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class TrainJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
+    private static final java.util.regex.Pattern PRECISION_IN_FINGERPRINT =
+            java.util.regex.Pattern.compile(" " + TrainingPlan.PRECISION_MARK + "([a-z0-9]+)");
 
     /**
      * The job's typed settings, one record per section of the HOCON config (built by the CLI).
@@ -148,7 +151,7 @@ public final class TrainJob {
         long warmup = Math.min(totalSteps - 1, Math.round(t.learningRate().warmupEpochs() * stepsPerEpoch));
         TrainingPlan plan = new TrainingPlan(t.batchSize(), t.seed(),
                 new LearningRateSchedule(t.learningRate().peak(), warmup, totalSteps, t.learningRate().last()),
-                t.sgd(), t.augment().cropPadding(), t.augment().flip());
+                t.sgd(), t.augment().cropPadding(), t.augment().flip(), t.precision());
         InputPipeline input = new InputPipeline(normalization, first.channels(), first.height(), first.width(),
                 t.augment().cropPadding(), t.augment().flip(), t.augment().randomResizedCrop(),
                 s.data().decodeThreads());
@@ -166,6 +169,7 @@ public final class TrainJob {
         TrainingState start;
         if (saved.isPresent()) {
             if (!saved.get().fingerprint().equals(fingerprint)) {
+                checkSamePrecision(saved.get().fingerprint(), fingerprint, t.precision(), s.output());
                 throw new BadInputException("the checkpoint under " + s.output() + "/checkpoints was written with other"
                         + " settings; resume needs the same data, model, shards and training settings."
                         + "\n  checkpoint: " + saved.get().fingerprint() + "\n  this run:   " + fingerprint);
@@ -187,6 +191,9 @@ public final class TrainJob {
             start = TrainingState.initial(Replica.initialParameters(spec, t.seed()), trainer.layout().trainableSize());
         }
         String id = runId;
+        LOG.info("Run {}: replicas compute in {} (train.precision){}", runId, t.precision().configName(),
+                t.precision() == Precision.FLOAT32 ? ""
+                        : "; executors whose devices lack bfloat16 arithmetic use float32 and warn in their logs");
         RunIdentity identity = new RunIdentity("run " + runId, spec.displayName() + " (variant " + variant + ")",
                 spec.inputChannels(), spec.imageHeight(), spec.imageWidth(), t.batchSize() + " per replica");
         TrainingResult result;
@@ -253,7 +260,39 @@ public final class TrainJob {
 
     /** What a checkpoint must agree on to be resumed: everything that shapes the remaining rounds. */
     private static String fingerprint(ModelSpec spec, TrainingPlan plan, int shards, long totalSteps, long trainImages) {
-        return spec.toJson() + " " + plan + " shards=" + shards + " steps=" + totalSteps + " images=" + trainImages;
+        return spec.toJson() + " " + plan.fingerprint() + " shards=" + shards + " steps=" + totalSteps + " images="
+                + trainImages;
+    }
+
+    /**
+     * Fails with a message naming {@code train.precision} when a checkpoint's fingerprint differs from
+     * this run's in the precision alone: a run keeps its precision from the first round to the last.
+     *
+     * @param saved the checkpoint's fingerprint
+     * @param current this run's fingerprint
+     * @param precision this run's precision
+     * @param output the run folder, for the message
+     * @throws BadInputException when only the precision differs
+     */
+    static void checkSamePrecision(String saved, String current, Precision precision, String output) {
+        String savedPrecision = precisionIn(saved);
+        if (!savedPrecision.equals(precision.configName())
+                && withoutPrecision(saved).equals(withoutPrecision(current))) {
+            throw new BadInputException("train.precision = " + precision.configName() + ", but the run checkpointed"
+                    + " under " + output + "/checkpoints trained with train.precision = " + savedPrecision
+                    + ": a run cannot change its precision on resume; resume with train.precision = "
+                    + savedPrecision + ", or choose another output.path for a new run");
+        }
+    }
+
+    /** The precision a fingerprint names, float32 when it names none (as before there was a choice). */
+    private static String precisionIn(String fingerprint) {
+        java.util.regex.Matcher m = PRECISION_IN_FINGERPRINT.matcher(fingerprint);
+        return m.find() ? m.group(1) : Precision.FLOAT32.configName();
+    }
+
+    private static String withoutPrecision(String fingerprint) {
+        return PRECISION_IN_FINGERPRINT.matcher(fingerprint).replaceAll("");
     }
 
     /**

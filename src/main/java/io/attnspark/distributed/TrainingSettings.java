@@ -3,6 +3,7 @@ package io.attnspark.distributed;
 import static io.attnspark.distributed.SettingsCheck.require;
 
 import io.attnspark.data.RandomResizedCrop;
+import io.attnspark.train.Precision;
 import io.attnspark.train.SgdSettings;
 import java.io.Serializable;
 
@@ -16,6 +17,7 @@ import java.io.Serializable;
  * @param augment the training images' augmentation
  * @param seed the run seed
  * @param evalBatchSize images per forward pass when evaluating
+ * @param precision what the replicas compute in, training and evaluating ({@code train.precision})
  */
 public record TrainingSettings(
         double epochs,
@@ -24,7 +26,8 @@ public record TrainingSettings(
         SgdSettings sgd,
         Augmentation augment,
         long seed,
-        int evalBatchSize) implements Serializable {
+        int evalBatchSize,
+        Precision precision) implements Serializable {
 
     /**
      * Validates the section.
@@ -37,6 +40,23 @@ public record TrainingSettings(
         require(learningRate.warmupEpochs() < epochs, "train.warmup-epochs", learningRate.warmupEpochs(),
                 ">= 0 and below train.epochs");
         require(evalBatchSize >= 1, "train.eval-batch-size", evalBatchSize, ">= 1");
+        require(precision != null, "train.precision", null, "float32 or bfloat16");
+    }
+
+    /**
+     * Settings that compute in float32.
+     *
+     * @param epochs epochs (passes over each shard)
+     * @param batchSize images per step and replica
+     * @param learningRate the learning-rate schedule's settings
+     * @param sgd SGD momentum and weight decay
+     * @param augment the training images' augmentation
+     * @param seed the run seed
+     * @param evalBatchSize images per forward pass when evaluating
+     */
+    public TrainingSettings(double epochs, int batchSize, LearningRate learningRate, SgdSettings sgd,
+            Augmentation augment, long seed, int evalBatchSize) {
+        this(epochs, batchSize, learningRate, sgd, augment, seed, evalBatchSize, Precision.FLOAT32);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.attnspark.score;
 
 import ai.djl.Device;
 import io.attnspark.distributed.DeviceAssignment;
+import io.attnspark.train.Precision;
 import io.attnspark.train.TorchRuntime;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -60,6 +61,7 @@ public final class AttentionCnnModel extends Model<AttentionCnnModel> implements
     private final IntParam topK;
     private final IntParam batchSize;
     private final BooleanParam resizeToInput;
+    private final Param<String> precision;
 
     /**
      * Wraps a model with a random uid and the default params.
@@ -94,8 +96,12 @@ public final class AttentionCnnModel extends Model<AttentionCnnModel> implements
         this.resizeToInput = new BooleanParam(this, "resizeToInput", "resize each image's shorter side to input / 0.875"
                 + " and centre-crop it to the model's input (torchvision's evaluation view); if false, images must"
                 + " have the model's input size");
+        this.precision = new Param<>(this, "precision", "what the forward passes compute in: float32 or bfloat16"
+                + " (bfloat16 only where the device has bfloat16 arithmetic, else float32; the parameters stay float32)",
+                ParamValidators.inArray(new String[] {Precision.FLOAT32.configName(), Precision.BFLOAT16.configName()}));
         setDefault(batchSize, 128);
         setDefault(resizeToInput, false);
+        setDefault(precision, Precision.FLOAT32.configName());
     }
 
     /** {@inheritDoc} */
@@ -268,6 +274,36 @@ public final class AttentionCnnModel extends Model<AttentionCnnModel> implements
     }
 
     /**
+     * The precision param.
+     *
+     * @return the param
+     */
+    public Param<String> precision() {
+        return precision;
+    }
+
+    /**
+     * Returns what the forward passes compute in.
+     *
+     * @return {@code float32} or {@code bfloat16}
+     */
+    public String getPrecision() {
+        return getOrDefault(precision);
+    }
+
+    /**
+     * Sets what the forward passes compute in.
+     *
+     * @param value {@code float32} or {@code bfloat16}
+     * @return this
+     * @throws IllegalArgumentException naming the param and the valid values
+     */
+    public AttentionCnnModel setPrecision(String value) {
+        set(precision, Precision.parse("precision", value).configName());
+        return this;
+    }
+
+    /**
      * Checks the input column (present, binary), the output column (absent) and top-k (at most
      * the model's classes), and appends the output column.
      *
@@ -311,18 +347,20 @@ public final class AttentionCnnModel extends Model<AttentionCnnModel> implements
         int k = getTopK();
         int batch = getBatchSize();
         boolean resize = getResizeToInput();
+        Precision arithmetic = Precision.parse("precision", getPrecision());
         int imageIndex = schema.fieldIndex(getInputCol());
         int idIndex = Arrays.asList(schema.fieldNames()).indexOf(getIdCol());
-        MapPartitionsFunction<Row, Row> score = rows -> scorePartition(rows, shared, id, k, batch, resize, imageIndex, idIndex);
+        MapPartitionsFunction<Row, Row> score = rows -> scorePartition(rows, shared, id, arithmetic, k, batch, resize,
+                imageIndex, idIndex);
         return dataset.toDF().mapPartitions(score, Encoders.row(outSchema));
     }
 
     private static Iterator<Row> scorePartition(Iterator<Row> rows, Broadcast<ScoringModel> shared, String modelId,
-            int topK, int batchSize, boolean resize, int imageIndex, int idIndex) {
+            Precision precision, int topK, int batchSize, boolean resize, int imageIndex, int idIndex) {
         TaskContext task = TaskContext.get();
         TorchRuntime.useIntraOpThreads(DeviceAssignment.threadsForTask(task));
         Device device = DeviceAssignment.forTask(task);
-        LoadedModels.Handle handle = LoadedModels.acquire(modelId, device, shared::value);
+        LoadedModels.Handle handle = LoadedModels.acquire(modelId, precision, device, shared::value);
         BatchScorer scorer;
         try {
             scorer = new BatchScorer(handle, modelId, topK, batchSize, resize);

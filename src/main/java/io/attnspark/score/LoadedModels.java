@@ -1,6 +1,7 @@
 package io.attnspark.score;
 
 import ai.djl.Device;
+import io.attnspark.train.Precision;
 import io.attnspark.train.Replica;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -8,8 +9,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The networks loaded in this JVM for scoring, one per model id and device: the first task of a
- * model on a device builds the network and loads the parameters, later tasks (of this job or the
+ * The networks loaded in this JVM for scoring, one per model id, precision and device: the first task
+ * of a model on a device builds the network and loads the parameters, later tasks (of this job or the
  * next) reuse it. Concurrent tasks share it: inference only reads the parameters, and each forward
  * pass has its own native memory scope. A network is kept while any task holds it; once idle, it is
  * closed when another model is loaded, so an executor keeps at most the models in use plus the last
@@ -71,17 +72,18 @@ final class LoadedModels {
      * Holds the network of a model on a device, loading it on first use.
      *
      * @param modelId the model's id ({@link ScoringModel#id()})
+     * @param precision what its forward passes compute in
      * @param device the device
      * @param model supplies the model when it is not loaded yet (e.g. from a broadcast)
      * @return the hold
      */
-    static Handle acquire(String modelId, Device device, Supplier<ScoringModel> model) {
-        String key = modelId + "@" + device;
+    static Handle acquire(String modelId, Precision precision, Device device, Supplier<ScoringModel> model) {
+        String key = modelId + "@" + device + "/" + precision.configName();
         synchronized (MODELS) {
             Entry entry = MODELS.get(key);
             if (entry == null) {
                 closeIdleExcept(key);
-                entry = new Entry(load(model.get(), device));
+                entry = new Entry(load(model.get(), precision, device));
                 MODELS.put(key, entry);
             }
             entry.holders++;
@@ -111,9 +113,9 @@ final class LoadedModels {
         }
     }
 
-    private static Replica load(ScoringModel model, Device device) {
+    private static Replica load(ScoringModel model, Precision precision, Device device) {
         loads++;
-        Replica replica = Replica.create(model.spec(), device);
+        Replica replica = Replica.create(model.spec(), device, precision);
         try {
             replica.setState(model.parameters(), null);
             // One forward pass here, under the lock, so that the first concurrent passes do not

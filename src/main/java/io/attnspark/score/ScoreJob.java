@@ -5,6 +5,7 @@ import io.attnspark.distributed.NativeCrashException;
 import io.attnspark.distributed.NativeCrashGuard;
 import io.attnspark.distributed.RunIdentity;
 import io.attnspark.model.ModelSpec;
+import io.attnspark.train.Precision;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,9 +42,27 @@ public final class ScoreJob {
      *     parallelism
      * @param resize whether each image is resized and centre-cropped to the model's input
      *     (torchvision's evaluation view), so images of any size score; else they must have that size
+     * @param precision what the forward passes compute in (the model's parameters are float32 either way)
      */
     public record Settings(String input, ScoringInput.Format format, Columns columns, String out,
-            int topK, int batchSize, int partitions, boolean resize) {
+            int topK, int batchSize, int partitions, boolean resize, Precision precision) {
+
+        /**
+         * Settings that score in float32.
+         *
+         * @param input a table or folder
+         * @param format how to read it
+         * @param columns the table's id and image columns
+         * @param out the predictions table
+         * @param topK classes per row
+         * @param batchSize images per forward pass
+         * @param partitions tasks to score with (0: automatic)
+         * @param resize whether each image is resized and centre-cropped to the model's input
+         */
+        public Settings(String input, ScoringInput.Format format, Columns columns, String out, int topK,
+                int batchSize, int partitions, boolean resize) {
+            this(input, format, columns, out, topK, batchSize, partitions, resize, Precision.FLOAT32);
+        }
 
         /**
          * Settings for images of the model's own size.
@@ -59,7 +78,8 @@ public final class ScoreJob {
          */
         public Settings(String input, ScoringInput.Format format, String idColumn, String imageColumn, String out,
                 int topK, int batchSize, int partitions) {
-            this(input, format, new Columns(idColumn, imageColumn), out, topK, batchSize, partitions, false);
+            this(input, format, new Columns(idColumn, imageColumn), out, topK, batchSize, partitions, false,
+                    Precision.FLOAT32);
         }
 
         /**
@@ -87,7 +107,7 @@ public final class ScoreJob {
          * @return the copy
          */
         public Settings withTopK(int k) {
-            return new Settings(input, format, columns, out, k, batchSize, partitions, resize);
+            return new Settings(input, format, columns, out, k, batchSize, partitions, resize, precision);
         }
     }
 
@@ -160,7 +180,8 @@ public final class ScoreJob {
                 .setOutputCol(PREDICTION)
                 .setTopK(settings.topK())
                 .setBatchSize(settings.batchSize())
-                .setResizeToInput(settings.resize());
+                .setResizeToInput(settings.resize())
+                .setPrecision(settings.precision().configName());
         Dataset<Row> predictions = PredictionsTable.select(stage.transform(rows), input.idColumn(), PREDICTION);
         ModelSpec spec = model.spec();
         RunIdentity identity = new RunIdentity("scoring into " + settings.out(), model.id(), spec.inputChannels(),

@@ -37,7 +37,7 @@ public final class SingleProcessTrainer {
      */
     public float[] train(ShardData data, float[] initialParameters, long steps, int threads) {
         TorchRuntime.useIntraOpThreads(threads);
-        try (Replica replica = Replica.create(spec, Device.cpu())) {
+        try (Replica replica = Replica.create(spec, Device.cpu(), plan.precision())) {
             replica.setState(initialParameters, null);
             Normalization normalization = new Normalization(spec.mean(), spec.std());
             new ShardTrainer(data, 0, plan, normalization).train(replica, 0, steps);

@@ -56,6 +56,51 @@ class AblateCommandTest {
         assertNotEquals(a, c);
     }
 
+    /**
+     * The run ids of the quick ablation's cells as the code before {@code train.precision} computed them
+     * (commit c3eb4dd): a float32 ablation started again must recognise the cells those jobs finished.
+     * A new key in the defaults changes them too: keep such a key out of {@link AblateCommand#identity}
+     * at its default, as precision is, or accept that earlier ablations run every cell again.
+     */
+    private static final List<String> RUN_IDS_BEFORE_PRECISION = List.of(
+            "baseline-s1-04fb50a6", "baseline-s2-48c48b24", "se-s1-58a7f915", "se-s2-dc5be705", "gc-s1-d11f068d",
+            "gc-s2-f658cd92", "a2-s1-64c91a4e", "a2-s2-5aa76dd1", "iaff-s1-29c28df8", "iaff-s2-442e2b41");
+
+    private static List<String> runIds(String... overrides) {
+        JobConfig c = config(overrides);
+        return AblateCommand.cells(AblateCommand.plan(c), c.without("ablation"), "out").stream()
+                .map(AblationRunner.PlannedCell::runId).toList();
+    }
+
+    @Test
+    void float32CellsKeepTheirRunIdsAndBfloat16CellsGetTheirOwn() {
+        assertEquals(RUN_IDS_BEFORE_PRECISION, runIds());
+        assertEquals(RUN_IDS_BEFORE_PRECISION, runIds("train.precision=float32"));
+        List<String> bf16 = runIds("train.precision=bfloat16");
+        assertEquals(RUN_IDS_BEFORE_PRECISION.size(), bf16.size());
+        for (int i = 0; i < bf16.size(); i++) {
+            String float32 = RUN_IDS_BEFORE_PRECISION.get(i);
+            assertNotEquals(float32, bf16.get(i), "a bfloat16 cell never counts as the float32 cell finished");
+            assertEquals(float32.substring(0, float32.lastIndexOf('-')), bf16.get(i).substring(0,
+                    bf16.get(i).lastIndexOf('-')), "same variant and seed, other hash");
+        }
+        JobConfig c = config("train.precision=bfloat16");
+        AblationRunner.PlannedCell cell = AblateCommand.cells(AblateCommand.plan(c), c.without("ablation"), "o").get(0);
+        assertEquals(io.attnspark.train.Precision.BFLOAT16, cell.settings().train().precision());
+        assertEquals("bfloat16", cell.settings().config().flat().get("train.precision"));
+        JobConfig d = config();
+        assertEquals("float32", AblateCommand.cells(AblateCommand.plan(d), d.without("ablation"), "o").get(0)
+                .settings().config().flat().get("train.precision"), "a float32 cell's stored config names it too");
+    }
+
+    @Test
+    void precisionAsAnAxisGivesEachPrecisionItsOwnCells() {
+        List<String> ids = runIds("ablation.axes={\"train.precision\"=[float32, bfloat16]}", "ablation.seeds=[1]",
+                "ablation.variants=[{name=baseline, model.attention=none}]");
+        assertEquals(2, ids.size());
+        assertNotEquals(ids.get(0), ids.get(1));
+    }
+
     @Test
     void axesAndVariantOptionsReachTheCells() {
         JobConfig c = config("ablation.axes={\"sync.every\"=[5,50]}",
@@ -85,6 +130,8 @@ class AblateCommandTest {
                 "ablation.variants=[{name=baseline, model.attention=none},{name=se, model.attention=sse}]",
                 "ablation.seeds=[1]");
         assertError("variant baseline seed 1: train.lr = -1", "train.lr=-1", "ablation.seeds=[1]");
+        assertError("variant baseline seed 1: train.precision: unknown precision 'fp16'", "train.precision=fp16",
+                "ablation.seeds=[1]");
     }
 
     @Test

@@ -94,6 +94,22 @@ class ScoreCommandTest {
                 .select(functions.avg(functions.expr("CAST(indices[0] = label AS DOUBLE)"))).first().getDouble(0);
         assertTrue(accuracy > 0.6, "test top-1 " + accuracy);
         assertEquals(List.of("images", "predictions", "run"), names(dir), "no temporary tables left");
+
+        // The same float32 model scored in bfloat16 (float32 on a CPU without it): distributions, mostly the same top-1.
+        String bf16 = dir.resolve("predictions-bf16").toString();
+        assertEquals(0, Main.run("score", "--model", run + "/model", "--input", table, "--out", bf16,
+                "--top-k", "3", "--precision", "bfloat16", "--master", "local[2]"));
+        Dataset<Row> half = spark.read().parquet(bf16);
+        assertEquals(128, half.count());
+        assertEquals(0, half.filter("error IS NOT NULL").count());
+        for (Row r : half.select("probabilities").collectAsList()) {
+            double sum = r.<Float>getList(0).stream().mapToDouble(Float::doubleValue).sum();
+            assertEquals(1.0, sum, 1e-4, "probabilities over all 3 classes");
+        }
+        double agreement = half.as("h").join(predictions.as("f"), "id")
+                .select(functions.avg(functions.expr("CAST(h.indices[0] = f.indices[0] AS DOUBLE)"))).first()
+                .getDouble(0);
+        assertTrue(agreement >= 0.9, "top-1 agrees with float32's on " + agreement);
     }
 
     @Test
@@ -164,6 +180,10 @@ class ScoreCommandTest {
                 .contains("3 classes"));
         assertTrue(runForError(2, "score", "--model", model, "--input", table, "--out", out, "--batch-size", "0")
                 .contains("--batch-size = 0"));
+        String precision = runForError(2, "score", "--model", model, "--input", table, "--out", out,
+                "--precision", "fp16");
+        assertTrue(precision.contains("--precision") && precision.contains("'fp16'") && precision.contains("bfloat16"),
+                precision);
         String noColumn = runForError(2, "score", "--model", model, "--input", table, "--out", out, "--image-col", "png");
         assertTrue(noColumn.contains("no column 'png'") && noColumn.contains("[id string, label int, image binary"),
                 noColumn);

@@ -10,6 +10,7 @@ import io.attnspark.data.BadInputException;
 import io.attnspark.distributed.DataSettings;
 import io.attnspark.distributed.TrainJob;
 import io.attnspark.model.AttentionPlacement;
+import io.attnspark.train.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -83,6 +84,22 @@ class TrainCommandTest {
         assertTrue(slices.getMessage().contains("sync.slices"), slices.getMessage());
         ConfigError treeBf16 = assertThrows(ConfigError.class, () -> settings("sync.wire=bfloat16"));
         assertTrue(treeBf16.getMessage().contains("sync.method = sharded"), treeBf16.getMessage());
+    }
+
+    @Test
+    void precisionIsReadStoredWithTheRunAndCheckedNamingTheKey() {
+        assertEquals(Precision.FLOAT32, settings().train().precision(), "float32 by default");
+        TrainJob.Settings s = settings("train.precision=bfloat16");
+        assertEquals(Precision.BFLOAT16, s.train().precision());
+        assertEquals("bfloat16", s.config().flat().get("train.precision"), "the stored config has the precision");
+        assertTrue(s.config().json().contains("\"precision\":\"bfloat16\""), s.config().json());
+        assertEquals("float32", settings().config().flat().get("train.precision"));
+        assertEquals(Precision.FLOAT32, TrainCommand.settings(JobConfig.load(TrainCommand.DEFAULTS,
+                Path.of("conf/train-fmnist.conf").toFile(), List.of())).train().precision(), "the job file's default");
+        ConfigError e = assertThrows(ConfigError.class, () -> settings("train.precision=fp16"));
+        assertTrue(e.getMessage().contains("train.precision") && e.getMessage().contains("fp16")
+                && e.getMessage().contains("bfloat16"), e.getMessage());
+        assertEquals(2, Main.run("train", "train.precision=half"), "exit code 2 before any work");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.attnspark.distributed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -11,7 +12,9 @@ import io.attnspark.data.Seeds;
 import io.attnspark.data.ShardData;
 import io.attnspark.model.Architecture;
 import io.attnspark.model.ModelSpec;
+import io.attnspark.train.BFloat16Support;
 import io.attnspark.train.LearningRateSchedule;
+import io.attnspark.train.Precision;
 import io.attnspark.train.Replica;
 import io.attnspark.train.SgdSettings;
 import io.attnspark.train.ShardTrainer;
@@ -222,5 +225,39 @@ class DistributedTrainerTest {
         assertEquals(60, distributed.samples());
         assertTrue(distributed.correct() >= 0 && distributed.correct() <= 60);
         assertTrue(Double.isFinite(distributed.meanLoss()));
+    }
+
+    /**
+     * {@code train.precision} reaches the replicas that train and those that evaluate: on a CPU with
+     * bfloat16 arithmetic the losses and parameters move away from float32's (a little); elsewhere the
+     * replicas fall back to float32 and the run is the float32 run.
+     */
+    @Test
+    void precisionReachesTheTrainingAndEvaluationReplicas() {
+        TrainingPlan f32 = plan(0, false);
+        TrainingPlan bf16 = new TrainingPlan(f32.batchSize(), f32.seed(), f32.schedule(), f32.sgd(), f32.cropPadding(),
+                f32.flip(), Precision.BFLOAT16);
+        float[] initial = Replica.initialParameters(SPEC, SEED);
+        JavaRDD<ShardData> shards = ShardedTable.shuffled(train, 2, SEED, 0);
+        JavaRDD<ShardData> test = ShardedTable.plain(ImageTable.read(spark, dir.resolve("table").toString())
+                .filter(functions.col("split").equalTo("test")), 2, 0);
+        TrainingResult a = new DistributedTrainer(jsc, SPEC, f32, 2, 2, 64).train(shards, null, initial, 4, 4, null);
+        TrainingResult b = new DistributedTrainer(jsc, SPEC, bf16, 2, 2, 64).train(shards, null, initial, 4, 4, null);
+        StepStats evalA = new DistributedTrainer(jsc, SPEC, f32, 1, 2, 16).evaluate(test, a.parameters());
+        StepStats evalB = new DistributedTrainer(jsc, SPEC, bf16, 1, 2, 16).evaluate(test, a.parameters());
+        shards.unpersist(false);
+        test.unpersist(false);
+
+        double lossA = a.rounds().get(0).loss();
+        double lossB = b.rounds().get(0).loss();
+        assertEquals(lossA, lossB, 0.05 * lossA, "bfloat16 trains the same model");
+        assertEquals(evalA.meanLoss(), evalB.meanLoss(), 0.05 * evalA.meanLoss());
+        if (BFloat16Support.of(Device.cpu()).available()) {
+            assertNotEquals(lossA, lossB, "the first round's forward passes ran in bfloat16");
+            assertTrue(maxDifference(a.parameters(), b.parameters()) > 0, "and so did the backward passes");
+            assertNotEquals(evalA.meanLoss(), evalB.meanLoss(), "evaluation ran in bfloat16 too");
+        } else {
+            assertClose(a.parameters(), b.parameters(), 1e-5f);
+        }
     }
 }

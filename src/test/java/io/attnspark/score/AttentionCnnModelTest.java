@@ -148,6 +148,41 @@ class AttentionCnnModelTest {
     }
 
     @Test
+    void bfloat16ScoresNearFloat32AndThePrecisionIsSavedWithTheStage(@TempDir Path dir) throws Exception {
+        SparkSession spark = TestSpark.session();
+        ScoringModel model = ScoreFixtures.model();
+        Dataset<Row> input = ScoreFixtures.frame(spark, ScoreFixtures.rows(40, 4), 2);
+        AttentionCnnModel f32 = new AttentionCnnModel(model).setTopK(3).setBatchSize(8);
+        AttentionCnnModel bf16 = f32.copy(new org.apache.spark.ml.param.ParamMap()).setPrecision("bfloat16");
+        assertEquals("float32", f32.getPrecision(), "float32 by default");
+        Map<String, Row> a = new HashMap<>();
+        for (Row row : f32.transform(input).filter("prediction.error IS NULL").collectAsList()) {
+            a.put(row.getString(0), row.getStruct(3));
+        }
+        List<Row> b = bf16.transform(input).filter("prediction.error IS NULL").collectAsList();
+        assertEquals(a.size(), b.size());
+        for (Row row : b) {
+            Row p = row.getStruct(3);
+            Row q = a.get(row.getString(0));
+            List<Integer> indices = p.getList(p.fieldIndex("indices"));
+            List<Float> probabilities = p.getList(p.fieldIndex("probabilities"));
+            assertEquals(1.0, probabilities.stream().mapToDouble(Float::doubleValue).sum(), 1e-4);
+            List<Integer> reference = q.getList(q.fieldIndex("indices"));
+            List<Float> referenceP = q.getList(q.fieldIndex("probabilities"));
+            for (int c = 0; c < 3; c++) {
+                float expected = referenceP.get(reference.indexOf(indices.get(c)));
+                assertEquals(expected, probabilities.get(c), 0.05, row.getString(0) + " class " + indices.get(c));
+            }
+        }
+
+        String path = dir.resolve("stage").toString();
+        bf16.write().save(path);
+        assertEquals("bfloat16", AttentionCnnModel.load(path).getPrecision());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> f32.setPrecision("half"));
+        assertTrue(bad.getMessage().contains("precision") && bad.getMessage().contains("'half'"), bad.getMessage());
+    }
+
+    @Test
     void transformSchemaValidatesTheColumnsAndTopK() {
         AttentionCnnModel stage = new AttentionCnnModel(ScoreFixtures.model());
         StructType ok = ScoreFixtures.SCHEMA;

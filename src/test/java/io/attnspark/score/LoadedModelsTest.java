@@ -1,9 +1,12 @@
 package io.attnspark.score;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import io.attnspark.train.Precision;
 import io.attnspark.train.Replica;
 import io.attnspark.train.TorchRuntime;
 import java.util.ArrayList;
@@ -54,7 +57,8 @@ class LoadedModelsTest {
                 int task = t;
                 tasks.add(pool.submit(() -> {
                     TorchRuntime.useIntraOpThreads(1);
-                    try (LoadedModels.Handle handle = LoadedModels.acquire(model.id(), Device.cpu(), () -> model)) {
+                    try (LoadedModels.Handle handle =
+                            LoadedModels.acquire(model.id(), Precision.FLOAT32, Device.cpu(), () -> model)) {
                         start.await();
                         for (int pass = 0; pass < PASSES; pass++) {
                             assertArrayEquals(expected[task], handle.replica().predict(batches[task], BATCH), 1e-6f,
@@ -73,5 +77,18 @@ class LoadedModelsTest {
         assertTrue(LoadedModels.loads() - loadsBefore <= 1,
                 "one network for all tasks (none if an earlier test left it loaded), loads: "
                         + (LoadedModels.loads() - loadsBefore));
+    }
+
+    @Test
+    void eachPrecisionLoadsItsOwnNetwork() {
+        ScoringModel model = ScoreFixtures.model();
+        try (LoadedModels.Handle f32 = LoadedModels.acquire(model.id(), Precision.FLOAT32, Device.cpu(), () -> model);
+                LoadedModels.Handle bf16 =
+                        LoadedModels.acquire(model.id(), Precision.BFLOAT16, Device.cpu(), () -> model)) {
+            assertNotSame(f32.replica(), bf16.replica());
+            assertEquals(Precision.FLOAT32, f32.replica().precision());
+            assertEquals(Precision.BFLOAT16.on(Device.cpu()), bf16.replica().precision(),
+                    "bfloat16 where the CPU has it, else float32");
+        }
     }
 }
