@@ -13,7 +13,9 @@ import io.attnspark.model.Architecture;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.stats.Medians;
 import io.attnspark.train.LearningRateSchedule;
+import io.attnspark.nn.bench.PeakMemory;
 import io.attnspark.train.NativeEnvironment;
+import io.attnspark.train.Precision;
 import io.attnspark.train.Replica;
 import io.attnspark.train.SgdSettings;
 import io.attnspark.train.ShardTrainer;
@@ -64,7 +66,12 @@ public final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--depth", description = "ResNet depth (default: ${DEFAULT-VALUE}).")
     int depth = 20;
 
-    private record Row2(String setup, double imagesPerSecond, double overheadShare) {}
+    @Option(names = "--precision", split = ",",
+            description = "train.precision values to measure, each setup in each (default: float32,bfloat16).")
+    List<String> precision = List.of("float32", "bfloat16");
+
+    private record Row2(String setup, Precision precision, double imagesPerSecond, double overheadShare,
+            double peakMb) {}
 
     @Override
     public Integer call() {
@@ -82,10 +89,19 @@ public final class BenchTrainCommand implements Callable<Integer> {
         Normalization norm = Normalization.fromMoments(summary.moments(), (long) all.size() * all.height() * all.width());
         spec = new ModelSpec(new Architecture(ModelSpec.RESNET_CIFAR, depth, "none"),
                 new ModelSpec.Input(all.channels(), all.height(), all.width(), classes, norm.mean(), norm.std()));
-        TrainingPlan plan = new TrainingPlan(batchSize, 1, new LearningRateSchedule(0.05, 0, 1_000_000, 0.05),
-                new SgdSettings(0.9, 5e-4), 0, false);
+        List<TrainingPlan> plans = new ArrayList<>();
+        for (String p : precision) {
+            plans.add(new TrainingPlan(batchSize, 1, new LearningRateSchedule(0.05, 0, 1_000_000, 0.05),
+                    new SgdSettings(0.9, 5e-4), 0, false, Precision.parse("--precision", p)));
+        }
         float[] initial = Replica.initialParameters(spec, 1);
-        rows.add(new Row2("(a) plain DJL loop, 1 process x 2 threads", plainLoop(spec, plan, all, initial, norm), 0));
+        for (TrainingPlan plan : plans) {
+            long before = PeakMemory.reset();
+            double rate = plainLoop(spec, plan, all, initial, norm);
+            long growth = PeakMemory.growthSince(before);
+            rows.add(new Row2("(a) plain DJL loop, 1 process x 2 threads", plan.precision(), rate, 0,
+                    growth < 0 ? Double.NaN : growth / 1048576.0));
+        }
         spark.stop();
 
         for (int replicas : new int[] {1, 2}) {
@@ -96,35 +112,47 @@ public final class BenchTrainCommand implements Callable<Integer> {
             JavaRDD<ShardData> shards = ShardedTable.shuffled(t, replicas, 1, images);
             int stepsPerEpoch = shards.map(ShardData::size).collect().stream().mapToInt(n -> n / batchSize).min().orElseThrow();
             for (int k : syncEvery) {
-                TrainingResult r = new DistributedTrainer(jsc, spec, plan, k, 2, 500)
-                        .train(shards, null, initial, steps, stepsPerEpoch, null);
-                List<Double> rates = new ArrayList<>();
-                List<Double> overhead = new ArrayList<>();
-                for (RoundMetrics m : r.rounds()) {
-                    if (m.firstStep() >= warmupSteps) {
-                        rates.add(m.samples() / m.roundSeconds());
-                        overhead.add(m.overheadShare());
+                for (TrainingPlan plan : plans) {
+                    TrainingResult r = new DistributedTrainer(jsc, spec, plan, k, 2, 500)
+                            .train(shards, null, initial, steps, stepsPerEpoch, null);
+                    List<Double> rates = new ArrayList<>();
+                    List<Double> overhead = new ArrayList<>();
+                    for (RoundMetrics m : r.rounds()) {
+                        if (m.firstStep() >= warmupSteps) {
+                            rates.add(m.samples() / m.roundSeconds());
+                            overhead.add(m.overheadShare());
+                        }
                     }
+                    String setup = String.format(Locale.ROOT, "(%s) Spark, %d replica%s x %d thread%s, K = %d",
+                            replicas == 1 ? "b" : "c", replicas, replicas == 1 ? "" : "s", threads,
+                            threads == 1 ? "" : "s", k);
+                    rows.add(new Row2(setup, plan.precision(), Medians.of(rates), Medians.of(overhead), Double.NaN));
                 }
-                String setup = String.format(Locale.ROOT, "(%s) Spark, %d replica%s x %d thread%s, K = %d",
-                        replicas == 1 ? "b" : "c", replicas, replicas == 1 ? "" : "s", threads, threads == 1 ? "" : "s", k);
-                rows.add(new Row2(setup, Medians.of(rates), Medians.of(overhead)));
             }
             shards.unpersist(false);
             s.stop();
         }
 
-        double base = rows.get(0).imagesPerSecond();
+        double base = rows.get(0).imagesPerSecond(); // (a) in the first precision
         System.out.println(String.format(Locale.ROOT,
                 "%nResNet-%d, %s, batch %d per replica, %d images, %d steps per replica (first %d excluded), medians per round"
                         + " (%s):%n",
                 depth, spec.inputChannels() + "x" + spec.imageHeight() + "x" + spec.imageWidth(), batchSize, all.size(),
                 steps, warmupSteps, NativeEnvironment.describe()));
-        System.out.println("| setup | images/s | vs (a) | time outside local compute |");
-        System.out.println("|---|---:|---:|---:|");
+        System.out.println(CpuDescription.describe());
+        System.out.println();
+        System.out.println("| setup | precision | images/s | vs (a) " + rows.get(0).precision().configName()
+                + " | vs same setup in " + rows.get(0).precision().configName()
+                + " | time outside local compute | peak MB (growth) |");
+        System.out.println("|---|---|---:|---:|---:|---:|---:|");
         for (Row2 row : rows) {
-            System.out.println(String.format(Locale.ROOT, "| %s | %.0f | %.2fx | %s |", row.setup(), row.imagesPerSecond(),
-                    row.imagesPerSecond() / base, row.setup().startsWith("(a)") ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * row.overheadShare())));
+            double sameSetup = rows.stream().filter(r -> r.setup().equals(row.setup())).findFirst().orElseThrow()
+                    .imagesPerSecond();
+            System.out.println(String.format(Locale.ROOT, "| %s | %s | %.0f | %.2fx | %.2fx | %s | %s |", row.setup(),
+                    row.precision().configName(), row.imagesPerSecond(), row.imagesPerSecond() / base,
+                    row.imagesPerSecond() / sameSetup,
+                    row.setup().startsWith("(a)") ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * row.overheadShare()),
+                    Double.isNaN(row.peakMb()) ? "-" : String.format(Locale.ROOT, "%.1f", row.peakMb())));
         }
         return 0;
     }
@@ -132,7 +160,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
     private double plainLoop(ModelSpec spec, TrainingPlan plan, ShardData data, float[] initial, Normalization norm) {
         TorchRuntime.useIntraOpThreads(2);
         List<Double> rates = new ArrayList<>();
-        try (Replica replica = Replica.create(spec, Device.cpu())) {
+        try (Replica replica = Replica.create(spec, Device.cpu(), plan.precision())) {
             replica.setState(initial, null);
             ShardTrainer trainer = new ShardTrainer(data, 0, plan, norm);
             int chunk = 10;
