@@ -19,6 +19,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A run killed after a round and resumed ends exactly where an uninterrupted run ends. */
@@ -37,20 +39,22 @@ class ResumeTest {
                 new StoredConfig("{}", Map.of("k", "v")));
     }
 
-    @Test
-    void killedAndResumedRunEqualsAnUninterruptedRun(@TempDir Path dir) {
+    /** Exact in both precisions: bfloat16 replicas are as deterministic as float32 ones, and the state is float32. */
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void killedAndResumedRunEqualsAnUninterruptedRun(Precision precision, @TempDir Path dir) {
         SparkSession spark = TestSpark.session();
         String table = dir.resolve("table").toString();
         TestImages.writeTable(spark, table, 130, 30, 10, 4);
         String whole = dir.resolve("whole").toString();
         String killed = dir.resolve("killed").toString();
 
-        TrainJob.Outcome reference = new TrainJob(spark, settings(table, whole, false, 3)).run(null);
+        TrainJob.Outcome reference = new TrainJob(spark, settings(table, whole, false, 3, precision)).run(null);
         int rounds = reference.result().rounds().size();
         assertTrue(rounds >= 4, "enough rounds to interrupt: " + rounds);
 
         RuntimeException kill = new IllegalStateException("killed for the test");
-        assertThrows(IllegalStateException.class, () -> new TrainJob(spark, settings(table, killed, false, 2)).run(
+        assertThrows(IllegalStateException.class, () -> new TrainJob(spark, settings(table, killed, false, 2, precision)).run(
                 (metrics, total, elapsed) -> {
                     if (metrics.round() == 2) {
                         throw kill;
@@ -65,10 +69,10 @@ class ResumeTest {
         }
 
         BadInputException notResumed = assertThrows(BadInputException.class,
-                () -> new TrainJob(spark, settings(table, killed, false, 2)).run(null));
+                () -> new TrainJob(spark, settings(table, killed, false, 2, precision)).run(null));
         assertTrue(notResumed.getMessage().contains("--resume"), notResumed.getMessage());
 
-        TrainJob.Outcome resumed = new TrainJob(spark, settings(table, killed, true, 2)).run(null);
+        TrainJob.Outcome resumed = new TrainJob(spark, settings(table, killed, true, 2, precision)).run(null);
         assertArrayEquals(TestModels.parameters(whole), TestModels.parameters(killed));
         assertEquals(rounds, resumed.result().rounds().size());
 
@@ -78,7 +82,7 @@ class ResumeTest {
         assertEquals(reference.result().lastEvaluated().testAccuracy(), resumed.result().lastEvaluated().testAccuracy());
 
         // Resuming a finished run writes nothing twice.
-        new TrainJob(spark, settings(table, killed, true, 2)).run(null);
+        new TrainJob(spark, settings(table, killed, true, 2, precision)).run(null);
         assertEquals(1, spark.read().parquet(killed + "/tables/runs").count());
         assertEquals(rounds, spark.read().parquet(killed + "/tables/rounds").count());
     }
