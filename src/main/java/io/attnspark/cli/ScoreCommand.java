@@ -121,7 +121,8 @@ public final class ScoreCommand implements Callable<Integer> {
             throw new ConfigError(e.getMessage());
         }
         return new ScoreJob.Settings(input, format, new ScoreJob.Columns(idColumn, imageColumn), out,
-                topK == null ? DEFAULT_TOP_K : topK, batchSize, partitions, inputSize != null, arithmetic);
+                topK == null ? DEFAULT_TOP_K : topK, partitions,
+                new ScoreJob.Forward(batchSize, inputSize != null, arithmetic));
     }
 
     private static void require(boolean ok, String option, Object value, String valid) {

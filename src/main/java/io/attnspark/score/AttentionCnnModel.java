@@ -350,20 +350,25 @@ public final class AttentionCnnModel extends Model<AttentionCnnModel> implements
         Precision arithmetic = Precision.parse("precision", getPrecision());
         int imageIndex = schema.fieldIndex(getInputCol());
         int idIndex = Arrays.asList(schema.fieldNames()).indexOf(getIdCol());
-        MapPartitionsFunction<Row, Row> score = rows -> scorePartition(rows, shared, id, arithmetic, k, batch, resize,
-                imageIndex, idIndex);
+        PartitionScoring how = new PartitionScoring(id, arithmetic, k, batch, resize);
+        MapPartitionsFunction<Row, Row> score = rows -> scorePartition(rows, shared, how, imageIndex, idIndex);
         return dataset.toDF().mapPartitions(score, Encoders.row(outSchema));
     }
 
-    private static Iterator<Row> scorePartition(Iterator<Row> rows, Broadcast<ScoringModel> shared, String modelId,
-            Precision precision, int topK, int batchSize, boolean resize, int imageIndex, int idIndex) {
+    /** What every scoring task of one transform needs besides its rows. */
+    private record PartitionScoring(String modelId, Precision precision, int topK, int batchSize, boolean resize)
+            implements java.io.Serializable {}
+
+    private static Iterator<Row> scorePartition(Iterator<Row> rows, Broadcast<ScoringModel> shared,
+            PartitionScoring how, int imageIndex, int idIndex) {
+        String modelId = how.modelId();
         TaskContext task = TaskContext.get();
         TorchRuntime.useIntraOpThreads(DeviceAssignment.threadsForTask(task));
         Device device = DeviceAssignment.forTask(task);
-        LoadedModels.Handle handle = LoadedModels.acquire(modelId, precision, device, shared::value);
+        LoadedModels.Handle handle = LoadedModels.acquire(modelId, how.precision(), device, shared::value);
         BatchScorer scorer;
         try {
-            scorer = new BatchScorer(handle, modelId, topK, batchSize, resize);
+            scorer = new BatchScorer(handle, modelId, how.topK(), how.batchSize(), how.resize());
         } catch (RuntimeException e) {
             handle.close();
             throw e;

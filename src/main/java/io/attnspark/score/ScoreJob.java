@@ -30,6 +30,16 @@ public final class ScoreJob {
     private final Settings settings;
 
     /**
+     * How the forward passes run.
+     *
+     * @param batchSize images per forward pass
+     * @param resize whether each image is resized and centre-cropped to the model's input
+     *     (torchvision's evaluation view), so images of any size score; else they must have that size
+     * @param precision what the forward passes compute in (the model's parameters are float32 either way)
+     */
+    public record Forward(int batchSize, boolean resize, Precision precision) {}
+
+    /**
      * What to score and how.
      *
      * @param input a table or folder
@@ -37,15 +47,12 @@ public final class ScoreJob {
      * @param columns the table's id and image columns
      * @param out the predictions table
      * @param topK classes per row
-     * @param batchSize images per forward pass
      * @param partitions tasks to score with; 0: the input's partitions, at least the default
      *     parallelism
-     * @param resize whether each image is resized and centre-cropped to the model's input
-     *     (torchvision's evaluation view), so images of any size score; else they must have that size
-     * @param precision what the forward passes compute in (the model's parameters are float32 either way)
+     * @param forward how the forward passes run
      */
     public record Settings(String input, ScoringInput.Format format, Columns columns, String out,
-            int topK, int batchSize, int partitions, boolean resize, Precision precision) {
+            int topK, int partitions, Forward forward) {
 
         /**
          * Settings that score in float32.
@@ -61,7 +68,7 @@ public final class ScoreJob {
          */
         public Settings(String input, ScoringInput.Format format, Columns columns, String out, int topK,
                 int batchSize, int partitions, boolean resize) {
-            this(input, format, columns, out, topK, batchSize, partitions, resize, Precision.FLOAT32);
+            this(input, format, columns, out, topK, partitions, new Forward(batchSize, resize, Precision.FLOAT32));
         }
 
         /**
@@ -78,8 +85,8 @@ public final class ScoreJob {
          */
         public Settings(String input, ScoringInput.Format format, String idColumn, String imageColumn, String out,
                 int topK, int batchSize, int partitions) {
-            this(input, format, new Columns(idColumn, imageColumn), out, topK, batchSize, partitions, false,
-                    Precision.FLOAT32);
+            this(input, format, new Columns(idColumn, imageColumn), out, topK, partitions,
+                    new Forward(batchSize, false, Precision.FLOAT32));
         }
 
         /**
@@ -107,7 +114,34 @@ public final class ScoreJob {
          * @return the copy
          */
         public Settings withTopK(int k) {
-            return new Settings(input, format, columns, out, k, batchSize, partitions, resize, precision);
+            return new Settings(input, format, columns, out, k, partitions, forward);
+        }
+
+        /**
+         * Returns the images per forward pass.
+         *
+         * @return the batch size
+         */
+        public int batchSize() {
+            return forward.batchSize();
+        }
+
+        /**
+         * Returns whether images are resized and centre-cropped to the model's input.
+         *
+         * @return true to resize
+         */
+        public boolean resize() {
+            return forward.resize();
+        }
+
+        /**
+         * Returns what the forward passes compute in.
+         *
+         * @return the precision
+         */
+        public Precision precision() {
+            return forward.precision();
         }
     }
 

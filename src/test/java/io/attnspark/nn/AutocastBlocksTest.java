@@ -13,7 +13,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
-import io.attnspark.train.GradientScope;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -169,14 +168,17 @@ class AutocastBlocksTest {
                 in.add(a);
             }
             float[] out;
-            try (GradientScope ignored = GradientScope.recording();
-                    Autocast scope = bf16 ? Autocast.bfloat16() : Autocast.float32()) {
+            boolean recording = JniUtils.isGradMode();
+            JniUtils.setGradMode(true); // thread-local grad mode, as train's GradientScope (above this layer)
+            try (Autocast scope = bf16 ? Autocast.bfloat16() : Autocast.float32()) {
                 NDArray y = Autocast.full(block.forward(new ParameterStore(manager, false), in, training).head());
                 assertEquals(DataType.FLOAT32, y.getDataType(), what);
                 NDArray r = manager.create(gaussian(new Random(projection), y.getShape().size(), 1.0), y.getShape());
                 NDArray loss = y.mul(r).sum();
                 JniUtils.backward((PtNDArray) loss, (PtNDArray) manager.ones(loss.getShape()), false, false);
                 out = y.toFloatArray();
+            } finally {
+                JniUtils.setGradMode(recording);
             }
             Map<String, float[]> grads = new LinkedHashMap<>();
             for (int i = 0; i < in.size(); i++) {
