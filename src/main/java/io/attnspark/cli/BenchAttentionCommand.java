@@ -3,7 +3,7 @@ package io.attnspark.cli;
 import ai.djl.Device;
 import io.attnspark.model.Architecture;
 import io.attnspark.model.ModelSpec;
-import io.attnspark.nn.bench.PeakMemory;
+import io.attnspark.nn.bench.StepMemory;
 import io.attnspark.nn.Attentions;
 import io.attnspark.stats.Medians;
 import io.attnspark.train.NativeEnvironment;
@@ -22,7 +22,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code attnspark bench attention}: training images/s and peak memory of a CIFAR ResNet with each
  * attention variant (paper placement) against the plain network, in each precision, in one run, on
- * random 1x28x28 batches (the speed of a step does not depend on pixel values).
+ * random 1x28x28 batches (the speed of a step does not depend on pixel values). Peak memory is the
+ * peak of the tensor memory one training step allocates (activations, gradients, temporaries; not
+ * the parameters), from libtorch's profiler: see {@link StepMemory}.
  */
 @Command(name = "attention", mixinStandardHelpOptions = true,
         description = "ResNet-20 training speed and peak memory per attention variant vs the plain network.")
@@ -96,7 +98,7 @@ public final class BenchAttentionCommand implements Callable<Integer> {
         StringBuilder header = new StringBuilder("| variant | params |");
         StringBuilder rule = new StringBuilder("|---|---:|");
         for (Precision p : precisions) {
-            header.append(String.format(Locale.ROOT, " %s images/s | vs plain | peak MB | vs plain |", p.configName()));
+            header.append(String.format(Locale.ROOT, " %s images/s | vs plain | step peak MB | vs plain |", p.configName()));
             rule.append("---:|---:|---:|---:|");
         }
         if (precisions.size() > 1) {
@@ -137,21 +139,21 @@ public final class BenchAttentionCommand implements Callable<Integer> {
             for (int i = 0; i < warmup; i++) {
                 replica.trainStep(images, labels, batchSize, 0.01, sgd);
             }
-            long before = PeakMemory.reset();
             double[] times = new double[steps];
             for (int i = 0; i < steps; i++) {
                 long start = System.nanoTime();
                 replica.trainStep(images, labels, batchSize, 0.01, sgd);
                 times[i] = (System.nanoTime() - start) / 1e9;
             }
-            long growth = PeakMemory.growthSince(before);
+            // one more step, untimed, under libtorch's memory profiler
+            long peak = StepMemory.peakAllocated(() -> replica.trainStep(images, labels, batchSize, 0.01, sgd));
             long params = 0;
             for (int i = 0; i < replica.layout().count(); i++) {
                 if (replica.layout().trainable(i)) {
                     params += replica.layout().shape(i).size();
                 }
             }
-            return new Measured(batchSize / Medians.of(times), growth < 0 ? Double.NaN : growth / 1048576.0, params);
+            return new Measured(batchSize / Medians.of(times), peak / 1048576.0, params);
         }
     }
 }

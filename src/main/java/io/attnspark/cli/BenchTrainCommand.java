@@ -13,7 +13,6 @@ import io.attnspark.model.Architecture;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.stats.Medians;
 import io.attnspark.train.LearningRateSchedule;
-import io.attnspark.nn.bench.PeakMemory;
 import io.attnspark.train.NativeEnvironment;
 import io.attnspark.train.Precision;
 import io.attnspark.train.Replica;
@@ -70,8 +69,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
             description = "train.precision values to measure, each setup in each (default: float32,bfloat16).")
     List<String> precision = List.of("float32", "bfloat16");
 
-    private record Row2(String setup, Precision precision, double imagesPerSecond, double overheadShare,
-            double peakMb) {}
+    private record Row2(String setup, Precision precision, double imagesPerSecond, double overheadShare) {}
 
     @Override
     public Integer call() {
@@ -96,11 +94,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
         }
         float[] initial = Replica.initialParameters(spec, 1);
         for (TrainingPlan plan : plans) {
-            long before = PeakMemory.reset();
-            double rate = plainLoop(spec, plan, all, initial, norm);
-            long growth = PeakMemory.growthSince(before);
-            rows.add(new Row2("(a) plain DJL loop, 1 process x 2 threads", plan.precision(), rate, 0,
-                    growth < 0 ? Double.NaN : growth / 1048576.0));
+            rows.add(new Row2("(a) plain DJL loop, 1 process x 2 threads", plan.precision(),
+                    plainLoop(spec, plan, all, initial, norm), 0));
         }
         spark.stop();
 
@@ -126,7 +121,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
                     String setup = String.format(Locale.ROOT, "(%s) Spark, %d replica%s x %d thread%s, K = %d",
                             replicas == 1 ? "b" : "c", replicas, replicas == 1 ? "" : "s", threads,
                             threads == 1 ? "" : "s", k);
-                    rows.add(new Row2(setup, plan.precision(), Medians.of(rates), Medians.of(overhead), Double.NaN));
+                    rows.add(new Row2(setup, plan.precision(), Medians.of(rates), Medians.of(overhead)));
                 }
             }
             shards.unpersist(false);
@@ -143,16 +138,15 @@ public final class BenchTrainCommand implements Callable<Integer> {
         System.out.println();
         System.out.println("| setup | precision | images/s | vs (a) " + rows.get(0).precision().configName()
                 + " | vs same setup in " + rows.get(0).precision().configName()
-                + " | time outside local compute | peak MB (growth) |");
-        System.out.println("|---|---|---:|---:|---:|---:|---:|");
+                + " | time outside local compute |");
+        System.out.println("|---|---|---:|---:|---:|---:|");
         for (Row2 row : rows) {
             double sameSetup = rows.stream().filter(r -> r.setup().equals(row.setup())).findFirst().orElseThrow()
                     .imagesPerSecond();
-            System.out.println(String.format(Locale.ROOT, "| %s | %s | %.0f | %.2fx | %.2fx | %s | %s |", row.setup(),
+            System.out.println(String.format(Locale.ROOT, "| %s | %s | %.0f | %.2fx | %.2fx | %s |", row.setup(),
                     row.precision().configName(), row.imagesPerSecond(), row.imagesPerSecond() / base,
                     row.imagesPerSecond() / sameSetup,
-                    row.setup().startsWith("(a)") ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * row.overheadShare()),
-                    Double.isNaN(row.peakMb()) ? "-" : String.format(Locale.ROOT, "%.1f", row.peakMb())));
+                    row.setup().startsWith("(a)") ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * row.overheadShare())));
         }
         return 0;
     }
