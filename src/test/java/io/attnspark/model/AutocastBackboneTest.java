@@ -15,8 +15,8 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import io.attnspark.nn.Autocast;
+import io.attnspark.nn.NormwiseError;
 import io.attnspark.train.GradientScope;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -75,8 +75,8 @@ class AutocastBackboneTest {
 
             // 19 convs, 19 BNs (scale and shift), 2 projection shortcuts (conv, BN), the classifier
             assertEquals(19 + 2 * 19 + 2 * 3 + 2, full.size());
-            double out = relative(logits16, logits32);
-            double all = relative(concat(half), concat(full));
+            double out = NormwiseError.relative(logits16, logits32);
+            double all = NormwiseError.relative(NormwiseError.concat(half.values()), NormwiseError.concat(full.values()));
             double worst = 0;
             String worstName = "";
             for (Map.Entry<String, float[]> e : full.entrySet()) {
@@ -87,7 +87,7 @@ class AutocastBackboneTest {
                     max = Math.max(max, Math.abs(f));
                 }
                 assertTrue(max > 0, "no bf16 gradient reaches " + e.getKey());
-                double err = relative(h, e.getValue());
+                double err = NormwiseError.relative(h, e.getValue());
                 if (err > worst) {
                     worst = err;
                     worstName = e.getKey();
@@ -126,27 +126,6 @@ class AutocastBackboneTest {
             }
             return logits;
         }
-    }
-
-    private static float[] concat(Map<String, float[]> grads) {
-        List<float[]> parts = new ArrayList<>(grads.values());
-        float[] all = new float[parts.stream().mapToInt(p -> p.length).sum()];
-        int at = 0;
-        for (float[] p : parts) {
-            System.arraycopy(p, 0, all, at, p.length);
-            at += p.length;
-        }
-        return all;
-    }
-
-    private static double relative(float[] a, float[] b) {
-        double d = 0;
-        double n = 0;
-        for (int i = 0; i < b.length; i++) {
-            d += ((double) a[i] - b[i]) * ((double) a[i] - b[i]);
-            n += (double) b[i] * b[i];
-        }
-        return Math.sqrt(d / n);
     }
 
     private static float[] gaussian(Random random, long n) {

@@ -117,13 +117,13 @@ class AutocastBlocksTest {
             Run full = run(block, manager, x, projection, false, training);
             Run half = run(block, manager, x, projection, true, training);
 
-            double out = relative(half.out, full.out);
+            double out = NormwiseError.relative(half.out, full.out);
             StringBuilder report = new StringBuilder(
                     String.format(Locale.ROOT, "%-24s output %.2e", what, out));
             float[] fullParams = concat(full.grads, false);
             float[] halfParams = concat(half.grads, false);
-            double params = relative(halfParams, fullParams);
-            double all = relative(concat(half.grads, true), concat(full.grads, true));
+            double params = NormwiseError.relative(halfParams, fullParams);
+            double all = NormwiseError.relative(concat(half.grads, true), concat(full.grads, true));
             report.append(String.format(Locale.ROOT, " parameters %.2e", params));
             assertTrue(out <= FORWARD, String.format(Locale.ROOT, "%s: output error %.3g > %.3g", what, out, FORWARD));
             assertTrue(all > TOOK_THE_BF16_PATH,
@@ -140,7 +140,7 @@ class AutocastBlocksTest {
                 float[] g = e.getValue();
                 float[] h = half.grads.get(e.getKey());
                 double err = e.getKey().startsWith("input:")
-                        ? relative(h, g)
+                        ? NormwiseError.relative(h, g)
                         : distance(h, g) / Math.max(norm(g), typical * Math.sqrt(g.length));
                 assertTrue(err <= GRADIENT, String.format(
                         Locale.ROOT, "%s: gradient error of %s %.3g > %.3g", what, e.getKey(), err, GRADIENT));
@@ -211,13 +211,7 @@ class AutocastBlocksTest {
                 parts.add(e.getValue());
             }
         }
-        float[] all = new float[parts.stream().mapToInt(p -> p.length).sum()];
-        int at = 0;
-        for (float[] p : parts) {
-            System.arraycopy(p, 0, all, at, p.length);
-            at += p.length;
-        }
-        return all;
+        return NormwiseError.concat(parts);
     }
 
     private static boolean isZero(NDArray a) {
@@ -243,10 +237,6 @@ class AutocastBlocksTest {
             d += ((double) a[i] - b[i]) * ((double) a[i] - b[i]);
         }
         return Math.sqrt(d);
-    }
-
-    private static double relative(float[] a, float[] b) {
-        return distance(a, b) / norm(b);
     }
 
     private static float[] gaussian(Random random, long n, double scale) {
